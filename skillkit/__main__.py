@@ -1,0 +1,5 @@
+"""`python -m skillkit` runs the command line."""
+
+from skillkit.cli import main
+
+main()

@@ -1,0 +1,272 @@
+"""The `skillkit` command: a thin click layer that parses, calls the library, writes, exits."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from skillkit import __version__
+from skillkit.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from skillkit.pipeline import Assessment
+
+F = TypeVar("F", bound=Callable[..., Any])
+LANG = click.Choice(["en", "ru"])
+EXIT_INPUT = 2
+
+
+def reports_user_errors(command: F) -> F:
+    """Print input problems as `file:line: where: message` and exit 2; bugs keep their traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo(
+                f"skillkit: {len(error.problems)} problem(s); nothing was written.", err=True
+            )
+            sys.exit(EXIT_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def generated_at() -> str:
+    """Now in UTC, or SOURCE_DATE_EPOCH when set (for byte-identical reruns)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def write_atomically(out: Path, files: Mapping[str, bytes]) -> None:
+    """Stage every file beside OUT, then move each into place: all files or none land."""
+    out.mkdir(parents=True, exist_ok=True)
+    root = out.resolve()
+    staging = Path(tempfile.mkdtemp(prefix=".skillkit-", dir=root))
+    try:
+        for relative, content in files.items():
+            target = (root / relative).resolve()
+            if root not in target.parents:
+                raise ValueError(f"refusing to write outside {root}: {relative}")
+            staged = staging / relative
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_bytes(content)
+        for relative in files:
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            (staging / relative).replace(root / relative)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def echo_warnings(warnings: tuple[Problem, ...], quiet: bool) -> None:
+    """Warnings never stop a run, but are never silent either."""
+    if quiet:
+        return
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="skillkit")
+def main() -> None:
+    """Assess account executives against a competency framework and plan promotions.
+
+    Reads a data folder (people.csv, ratings.csv, optional kpis.csv and promotions.csv) or one
+    .xlsx workbook, scores every competency per quarter, decides who is ready for account
+    director, and writes HTML reports for HR, managers and each person, plus CSVs.
+    """
+
+
+framework_option = click.option(
+    "--framework",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Competency framework YAML (default: bundled).",
+)
+rubric_option = click.option(
+    "--rubric",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rubric YAML (default: bundled).",
+)
+
+
+def _run_review(
+    data: Path,
+    out: Path,
+    *,
+    framework: Path | None,
+    rubric: Path | None,
+    period: str | None,
+    target: str | None,
+    lang: str,
+    html: bool,
+    quiet: bool,
+) -> Assessment:
+    from skillkit.bundled import bundled_file
+    from skillkit.framework import DEFAULT_FRAMEWORK
+    from skillkit.outputs import build_outputs
+    from skillkit.pipeline import review
+    from skillkit.rubric import DEFAULT_RUBRIC
+
+    assessment = review(data, framework, rubric, period=period, target=target)
+    standards = {
+        "framework": framework or bundled_file("competencies", DEFAULT_FRAMEWORK),
+        "rubric": rubric or bundled_file("rubrics", DEFAULT_RUBRIC),
+    }
+    files = build_outputs(
+        assessment,
+        lang=lang,
+        generated_at=generated_at(),  # type: ignore[arg-type]
+        standards=standards,
+        html=html,
+    )
+    write_atomically(out, files)
+    echo_warnings(assessment.warnings, quiet)
+    if not quiet:
+        bands = assessment.readiness.people["band"].value_counts()
+        summary = ", ".join(f"{band} {int(n)}" for band, n in sorted(bands.items()) if band)
+        click.echo(
+            f"Reviewed {assessment.period}: {len(assessment.records.people)} people ({summary})."
+        )
+        click.echo(
+            f"Wrote {len(files)} files to {out}" + (f"; open {out / 'index.html'}" if html else ".")
+        )
+    return assessment
+
+
+@main.command()
+@click.argument("data", type=click.Path(exists=True, path_type=Path))
+@framework_option
+@rubric_option
+@click.option("--period", help="Quarter to review, e.g. 2026Q3 (default: the latest in the data).")
+@click.option("--target", help="Target role id (default: the rubric's, account-director).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option("--lang", type=LANG, default="en", show_default=True, help="Report language.")
+@click.option("--no-html", is_flag=True, help="Write only the CSV and JSON outputs.")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@reports_user_errors
+def review(
+    data: Path,
+    framework: Path | None,
+    rubric: Path | None,
+    period: str | None,
+    target: str | None,
+    out: Path,
+    lang: str,
+    no_html: bool,
+    quiet: bool,
+) -> None:
+    """Review DATA (a data folder or an .xlsx workbook) and write reports into --out."""
+    _run_review(
+        data,
+        out,
+        framework=framework,
+        rubric=rubric,
+        period=period,
+        target=target,
+        lang=lang,
+        html=not no_html,
+        quiet=quiet,
+    )
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Output folder; the data goes to OUT/data.",
+)
+@click.option(
+    "--people",
+    type=click.IntRange(12, 100_000),
+    default=60,
+    show_default=True,
+    help="Number of people in the agency.",
+)
+@click.option(
+    "--quarters",
+    type=click.IntRange(2, 40),
+    default=8,
+    show_default=True,
+    help="Quarters of history.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
+@click.option("--lang", type=LANG, default="en", show_default=True, help="Report language.")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@reports_user_errors
+def demo(out: Path, people: int, quarters: int, seed: int, lang: str, quiet: bool) -> None:
+    """Generate a realistic synthetic agency into OUT/data and review it into OUT."""
+    from skillkit.demo import generate_agency
+    from skillkit.pipeline import load_standards
+
+    framework, rubric = load_standards()
+    tables = generate_agency(framework, rubric, people=people, quarters=quarters, seed=seed)
+    files = {
+        f"data/{name}.csv": frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        for name, frame in tables.items()
+    }
+    write_atomically(out, files)
+    if not quiet:
+        click.echo(
+            f"Wrote a demo agency of {people} people over {quarters} quarters to {out / 'data'}"
+        )
+    _run_review(
+        out / "data",
+        out,
+        framework=None,
+        rubric=None,
+        period=None,
+        target=None,
+        lang=lang,
+        html=True,
+        quiet=quiet,
+    )
+
+
+@main.command()
+@click.argument("data", required=False, type=click.Path(exists=True, path_type=Path))
+@framework_option
+@rubric_option
+@reports_user_errors
+def validate(data: Path | None, framework: Path | None, rubric: Path | None) -> None:
+    """Check the framework, the rubric and (if given) DATA; report every problem."""
+    from skillkit.pipeline import load_standards, record_rules
+
+    fw, rb = load_standards(framework, rubric)
+    click.echo(
+        f"framework {fw.id} {fw.version}: {len(fw.competencies)} competencies, "
+        f"{len(fw.roles)} roles: ok"
+    )
+    click.echo(
+        f"rubric {rb.id} {rb.version}: {len(rb.kpis)} KPIs, target role "
+        f"{rb.readiness.target_role}: ok"
+    )
+    if data is not None:
+        from skillkit.records import load_records
+
+        records = load_records(data, record_rules(fw, rb))
+        n_periods = records.ratings["period"].nunique()
+        click.echo(
+            f"data {data}: {len(records.people)} people, {len(records.ratings)} ratings "
+            f"over {n_periods} quarters: ok"
+        )
+        echo_warnings(records.warnings, quiet=False)

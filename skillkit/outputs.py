@@ -1,0 +1,114 @@
+"""The files a review produces, as bytes keyed by path; the CLI writes them atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from skillkit import __version__
+from skillkit.models import Lang
+from skillkit.pipeline import Assessment
+from skillkit.scoring import SCORE_COLUMNS
+
+READINESS_COLUMNS = [
+    "employee_id",
+    "name",
+    "role",
+    "target_role",
+    "band",
+    "reasons",
+    "projected_ready_period",
+    "team",
+    "coverage",
+    "quarters_to_ready",
+    "what_it_takes",
+]
+
+
+def scores_table(assessment: Assessment) -> pd.DataFrame:
+    """scores.csv: one row per quarter × person × competency, columns as FORMATS.md."""
+    table = assessment.scores[SCORE_COLUMNS].copy()
+    for column in ("score_raw", "score", "ci_low", "ci_high"):
+        table[column] = table[column].round(3)
+    return table
+
+
+def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
+    """readiness.csv: one row per person for the reviewed quarter, reasons in words."""
+    from skillkit.report.wording import plan_texts, reason_texts
+
+    a = assessment
+    reasons = a.readiness.reasons
+    said = reasons.assign(text=reason_texts(reasons, a.framework, a.rubric, lang))
+    plan = a.readiness.plan
+    steps = plan.assign(text=plan_texts(plan, a.framework, lang))
+    table = a.readiness.people.copy()
+    table["reasons"] = table["employee_id"].map(said.groupby("employee_id")["text"].agg("; ".join))
+    table["what_it_takes"] = table["employee_id"].map(
+        steps.groupby("employee_id")["text"].agg("; ".join)
+    )
+    teams = a.records.people.set_index(a.records.people["employee_id"].astype(str))["team"]
+    table["team"] = table["employee_id"].map(teams)
+    table["coverage"] = table["coverage"].astype("float64").round(3)
+    finite = table["quarters_to_ready"].where(table["quarters_to_ready"] < float("inf"))
+    table["quarters_to_ready"] = finite.where(table["band"] != "insufficient-evidence").astype(
+        "Int64"
+    )
+    return table[READINESS_COLUMNS].fillna({"reasons": "", "what_it_takes": ""})
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest(
+    assessment: Assessment, generated_at: str, lang: Lang, standards: dict[str, Path]
+) -> dict[str, object]:
+    """manifest.json: what produced this review, from which inputs, for which quarters."""
+    a = assessment
+    inputs = {path.name: sha256(path) for path in a.records.files}
+    inputs.update({f"{kind}:{path.name}": sha256(path) for kind, path in standards.items()})
+    return {
+        "skillkit_version": __version__,
+        "framework": {"id": a.framework.id, "version": a.framework.version},
+        "rubric": {"id": a.rubric.id, "version": a.rubric.version},
+        "inputs": dict(sorted(inputs.items())),
+        "period": a.period,
+        "periods": list(a.periods),
+        "target_role": a.target_role,
+        "people": len(a.records.people),
+        "lang": lang,
+        "generated_at": generated_at,
+    }
+
+
+def build_outputs(
+    assessment: Assessment,
+    *,
+    lang: Lang,
+    generated_at: str,
+    standards: dict[str, Path],
+    html: bool = True,
+) -> dict[str, bytes]:
+    """Every output file of a review: CSVs, manifest and (unless `html` is off) the pages."""
+    files = {
+        "scores.csv": scores_table(assessment).to_csv(index=False, lineterminator="\n"),
+        "readiness.csv": readiness_table(assessment, lang).to_csv(index=False, lineterminator="\n"),
+        "manifest.json": json.dumps(
+            manifest(assessment, generated_at, lang, standards), ensure_ascii=False, indent=2
+        )
+        + "\n",
+    }
+    if html:
+        from skillkit.report.render import render_site
+
+        files.update(render_site(assessment, lang, generated_at))
+    return {path: text.encode("utf-8") for path, text in files.items()}

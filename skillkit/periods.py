@@ -1,0 +1,47 @@
+"""Quarter labels (`YYYYQn`) and their ordinal numbers, vectorised for pandas."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PERIOD_PATTERN = r"^(\d{4})Q([1-4])$"
+_PERIOD_RE = re.compile(PERIOD_PATTERN)
+
+
+def is_period(label: str) -> bool:
+    """True when `label` is a quarter label such as `2026Q3`."""
+    return _PERIOD_RE.match(label) is not None
+
+
+def to_ordinal(label: str) -> int:
+    """Quarter label → consecutive integer (2026Q1 and 2025Q4 differ by one)."""
+    match = _PERIOD_RE.match(label)
+    if match is None:
+        raise ValueError(f"not a quarter label: {label!r} (expected YYYYQn, e.g. 2026Q3)")
+    return int(match.group(1)) * 4 + int(match.group(2)) - 1
+
+
+def from_ordinal(ordinal: int) -> str:
+    """Consecutive integer → quarter label."""
+    year, quarter = divmod(int(ordinal), 4)
+    return f"{year}Q{quarter + 1}"
+
+
+def shift(label: str, quarters: int) -> str:
+    """The quarter `quarters` after `label` (negative goes back)."""
+    return from_ordinal(to_ordinal(label) + quarters)
+
+
+def ordinals(labels: pd.Series) -> pd.Series:
+    """Vectorised `to_ordinal` for a Series of valid quarter labels."""
+    parts = labels.str.extract(PERIOD_PATTERN).astype("int64")
+    return parts[0] * 4 + parts[1] - 1
+
+
+def quarter_of_date(dates: pd.Series) -> pd.Series:
+    """Ordinal of the quarter each date falls in (NaT stays missing)."""
+    return dates.dt.year * 4 + (dates.dt.month - 1) // 3

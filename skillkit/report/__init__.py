@@ -1,0 +1,1 @@
+"""HTML reports: view models, inline SVG charts, templates and translations."""

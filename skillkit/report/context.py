@@ -1,0 +1,344 @@
+"""Plain view models for the organisation and team pages (templates never see DataFrames)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from skillkit import __version__
+from skillkit.models import Lang
+from skillkit.pipeline import Assessment
+from skillkit.readiness import BANDS
+from skillkit.report import charts
+from skillkit.report.i18n import BAND_NAMES, UI, number, percent
+from skillkit.report.wording import plan_texts, reason_texts
+
+BAND_ORDER = {band: i for i, band in enumerate(BANDS)}
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What every page shows in its header and footer."""
+
+    lang: Lang
+    title: str
+    period: str
+    generated_at: str
+    framework: str
+    rubric: str
+    footer: str
+    root: str  # relative path from the page to OUT ("" or "../")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One heatmap cell: text, a CSS class for its colour, and a tooltip."""
+
+    text: str
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person as listed on the organisation and team pages."""
+
+    employee_id: str
+    name: str
+    href: str
+    role: str
+    team: str
+    band: str
+    band_label: str
+    target_role: str
+    projected: str
+    coverage: str
+    reasons: tuple[str, ...]
+    takes: tuple[str, ...]
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    """A heatmap row of the organisation page."""
+
+    label: str
+    href: str
+    size: int
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Headcount:
+    """People by role (rows) and team (columns), with totals."""
+
+    teams: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[int, ...], int], ...]
+    totals: tuple[int, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class OrgPage:
+    """The organisation report for HR."""
+
+    meta: Meta
+    ui: Mapping[str, str]
+    headcount: Headcount
+    pipeline_svg: str
+    competencies: tuple[str, ...]
+    heat: tuple[HeatRow, ...]
+    target_name: str
+    closest: tuple[PersonRow, ...]
+    warnings: tuple[str, ...]
+    insufficient: tuple[PersonRow, ...]
+    insufficient_cells: str
+    teams: tuple[tuple[str, str], ...]
+    min_group: int
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """One team's page for its manager."""
+
+    meta: Meta
+    ui: Mapping[str, str]
+    team: str
+    competencies: tuple[str, ...]
+    people: tuple[PersonRow, ...]
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    """Everything shared by the pages of one review: names, slugs, per-person rows."""
+
+    assessment: Assessment
+    lang: Lang
+    generated_at: str
+    person_slugs: Mapping[str, str]
+    team_slugs: Mapping[str, str]
+    rows: Mapping[str, PersonRow]
+
+
+def meta(site: SiteIndex, title: str, root: str) -> Meta:
+    """Header and footer of one page."""
+    a, lang = site.assessment, site.lang
+    return Meta(
+        lang=lang,
+        title=title,
+        period=a.period,
+        generated_at=site.generated_at,
+        framework=f"{a.framework.name(lang)} {a.framework.version}",
+        rubric=f"{a.rubric.name(lang)} {a.rubric.version}",
+        footer=UI[lang]["footer"].format(version=__version__),
+        root=root,
+    )
+
+
+def level_cell(level: object, target: object, score: object, lang: Lang) -> Cell:
+    """A level coloured by its distance to the target."""
+    if pd.isna(level) or pd.isna(target):
+        return Cell("—", "lv-none", UI[lang]["legend_none"])
+    gap = int(target) - int(level)  # type: ignore[call-overload]
+    css = "lv-met" if gap <= 0 else ("lv-one" if gap == 1 else "lv-more")
+    title = f"{UI[lang]['score']} {number(float(score), lang, 2)} · {UI[lang]['target']} {target}"
+    return Cell(str(int(level)), css, title)  # type: ignore[call-overload]
+
+
+def build_site(
+    assessment: Assessment,
+    lang: Lang,
+    generated_at: str,
+    person_slugs: Mapping[str, str],
+    team_slugs: Mapping[str, str],
+) -> SiteIndex:
+    """Per-person rows built once, vectorised where it counts, shared by every page."""
+    a = assessment
+    fw = a.framework
+    role_names = {r.id: r.name(lang) for r in fw.roles}
+    people = a.records.people.astype({"employee_id": str}).set_index("employee_id")
+    ready = a.readiness.people.set_index("employee_id")
+    reasons = a.readiness.reasons
+    reason_lines = reasons.assign(text=reason_texts(reasons, fw, a.rubric, lang))
+    reason_map = reason_lines.groupby("employee_id")["text"].agg(tuple).to_dict()
+    plan = a.readiness.plan
+    plan_map = (
+        plan.assign(text=plan_texts(plan, fw, lang))
+        .groupby("employee_id")["text"]
+        .agg(tuple)
+        .to_dict()
+    )
+    latest = a.scores[a.scores["period"] == a.period]
+    cells = {
+        (e, c): level_cell(lv, t, s, lang)
+        for e, c, lv, t, s in zip(
+            latest["employee_id"],
+            latest["competency"],
+            latest["level"],
+            latest["target_level"],
+            latest["score"],
+            strict=True,
+        )
+    }
+    empty = Cell("—", "lv-none", UI[lang]["legend_none"])
+    rows = {}
+    for employee in sorted(people.index):
+        info, r = people.loc[employee], ready.loc[employee]
+        rows[employee] = PersonRow(
+            employee_id=employee,
+            name=str(info["name"]),
+            href=f"people/{person_slugs[employee]}.html",
+            role=role_names.get(str(info["role"]), str(info["role"])),
+            team=str(info.get("team", "")),
+            band=str(r["band"]),
+            band_label=BAND_NAMES[lang][str(r["band"])],
+            target_role=role_names.get(str(r["target_role"]), "—"),
+            projected=str(r["projected_ready_period"]) or "—",
+            coverage=percent(_float(r.get("coverage")), lang),
+            reasons=reason_map.get(employee, ()),
+            takes=plan_map.get(employee, ()),
+            cells=tuple(cells.get((employee, c), empty) for c in fw.competency_ids),
+        )
+    return SiteIndex(a, lang, generated_at, person_slugs, team_slugs, rows)
+
+
+def _float(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def org_page(site: SiteIndex) -> OrgPage:
+    """The organisation report."""
+    a, lang, ui = site.assessment, site.lang, UI[site.lang]
+    fw = a.framework
+    people = a.records.people.astype({"employee_id": str})
+    ready = a.readiness.people
+    target_name = fw.role(a.target_role).name(lang)
+    counts = ready["band"].value_counts()
+    bars = [(BAND_NAMES[lang][b], float(counts.get(b, 0)), b) for b in BANDS]
+    order = ready.assign(
+        rank=ready["band"].map(BAND_ORDER),
+        coverage=ready["coverage"].astype("float64"),
+    )
+    closest_ids = (
+        order[order["target_role"] == a.target_role]
+        .sort_values(
+            ["rank", "quarters_to_ready", "coverage", "employee_id"],
+            ascending=[True, True, False, True],
+        )["employee_id"]
+        .head(10)
+    )
+    lacking = ready[ready["band"] == "insufficient-evidence"]["employee_id"]
+    latest = a.scores[a.scores["period"] == a.period]
+    n_bad = int((latest["evidence"] == "insufficient").sum())
+    return OrgPage(
+        meta=meta(site, ui["org_title"], ""),
+        ui=ui,
+        headcount=_headcount(people, fw.role_ids, {r.id: r.name(lang) for r in fw.roles}),
+        pipeline_svg=charts.bar_chart(bars, title=ui["pipeline"]),
+        competencies=tuple(c.name(lang) for c in fw.competencies),
+        heat=_team_heat(site, latest),
+        target_name=target_name,
+        closest=tuple(site.rows[e] for e in closest_ids),
+        warnings=tuple(str(w) for w in a.warnings),
+        insufficient=tuple(site.rows[e] for e in sorted(lacking)),
+        insufficient_cells=ui["insufficient_cells"].format(
+            n=n_bad, total=len(latest), period=a.period
+        ),
+        teams=tuple((team, f"teams/{slug}.html") for team, slug in sorted(site.team_slugs.items())),
+        min_group=a.rubric.anonymity.min_group_size,
+    )
+
+
+def _headcount(
+    people: pd.DataFrame, ladder: tuple[str, ...], names: Mapping[str, str]
+) -> Headcount:
+    table = pd.crosstab(people["role"].astype(str), people["team"].astype(str))
+    table = table.reindex(index=list(ladder), fill_value=0)
+    teams = tuple(str(t) for t in table.columns)
+    rows = tuple(
+        (names[role], tuple(int(v) for v in table.loc[role]), int(table.loc[role].sum()))
+        for role in ladder
+    )
+    return Headcount(teams, rows, tuple(int(v) for v in table.sum()), int(table.to_numpy().sum()))
+
+
+def _team_heat(site: SiteIndex, latest: pd.DataFrame) -> tuple[HeatRow, ...]:
+    """Team × competency mean level, coloured by the mean gap; small teams suppressed."""
+    a, lang, ui = site.assessment, site.lang, UI[site.lang]
+    min_size = a.rubric.anonymity.min_group_size
+    teams = a.records.people.set_index(a.records.people["employee_id"].astype(str))["team"]
+    data = latest.dropna(subset=["level"]).assign(team=lambda d: d["employee_id"].map(teams))
+    data = data.assign(
+        diff=data["level"].astype("float64") - data["target_level"].astype("float64")
+    )
+    sizes = data.groupby("team")["employee_id"].nunique()
+    hidden = set(sizes[sizes < min_size].index)
+    visible = sizes[sizes >= min_size].sort_values()
+    if len(hidden) == 1 and len(visible) > 0:
+        # One hidden team could be recovered from the organisation row minus the others.
+        hidden.add(visible.index[0])
+    means = data.groupby(["team", "competency"])[["level", "diff"]].mean()
+    org = data.groupby("competency")[["level", "diff"]].mean()
+    comps = a.framework.competency_ids
+    rows = []
+    for team in sorted(sizes.index):
+        if team in hidden:
+            cells = tuple(
+                Cell(ui["suppressed_cell"], "lv-none", ui["suppressed_cell"]) for _ in comps
+            )
+        else:
+            cells = tuple(_mean_cell(means, (team, c), lang) for c in comps)
+        rows.append(
+            HeatRow(
+                str(team), f"teams/{site.team_slugs.get(team, '')}.html", int(sizes[team]), cells
+            )
+        )
+    if len(sizes) >= min_size or len(data["employee_id"].unique()) >= min_size:
+        rows.append(
+            HeatRow(
+                ui["total"],
+                "",
+                int(data["employee_id"].nunique()),
+                tuple(_mean_cell(org, c, lang) for c in comps),
+            )
+        )
+    return tuple(rows)
+
+
+def _mean_cell(table: pd.DataFrame, key: object, lang: Lang) -> Cell:
+    if key not in table.index:
+        return Cell("—", "lv-none", UI[lang]["legend_none"])
+    level, diff = table.loc[key, "level"], table.loc[key, "diff"]  # type: ignore[index]
+    css = "lv-met" if diff >= -0.25 else ("lv-one" if diff >= -1 else "lv-more")
+    sign = "+" if diff >= 0 else "−"
+    return Cell(
+        number(float(level), lang),
+        css,
+        f"{UI[lang]['mean_level']} {number(float(level), lang)} "
+        f"({sign}{number(abs(float(diff)), lang)})",
+    )
+
+
+def team_page(site: SiteIndex, team: str) -> TeamPage:
+    """One team's page: people × competencies against targets, bands and plans."""
+    a, lang, ui = site.assessment, site.lang, UI[site.lang]
+    people = a.records.people.astype({"employee_id": str})
+    members = people[people["team"].astype(str) == team]
+    rung = {r: i for i, r in enumerate(a.framework.role_ids)}
+    members = members.assign(rung=members["role"].astype(str).map(rung).fillna(-1))
+    ordered = members.sort_values(["rung", "name", "employee_id"], ascending=[False, True, True])
+    return TeamPage(
+        meta=meta(site, ui["team_title"].format(team=team), "../"),
+        ui=ui,
+        team=team,
+        competencies=tuple(c.name(lang) for c in a.framework.competencies),
+        people=tuple(site.rows[e] for e in ordered["employee_id"]),
+    )
+
+
+def quarters_label(value: float) -> str:
+    """Whole quarters as text ('∞' when no progress)."""
+    return str(int(value)) if np.isfinite(value) else "∞"

@@ -1,0 +1,358 @@
+"""View model of a person's own page: levels, gaps, self against others, KPIs, readiness."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from skillkit.framework import Framework
+from skillkit.models import Lang
+from skillkit.report import charts
+from skillkit.report.context import Cell, Meta, PersonRow, SiteIndex, level_cell, meta
+from skillkit.report.i18n import SOURCE_NAMES, UI, number
+
+MANAGER = "manager"
+
+
+@dataclass(frozen=True)
+class CompetencyRow:
+    """One competency on the person's page."""
+
+    name: str
+    cell: Cell
+    score: str
+    interval: str
+    target: str
+    target_next: str
+    trend_svg: str
+    evidence: str
+    raters: int
+    next_indicator: str
+
+
+@dataclass(frozen=True)
+class SelfRow:
+    """Self rating against the others' combined score."""
+
+    name: str
+    self_rating: str
+    others: str
+    difference: str
+    flag: str
+    css: str
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """A source group's mean rating, shown only when the group is large enough."""
+
+    source: str
+    raters: int
+    mean: str
+    shown: bool
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """One KPI's latest value against its thresholds."""
+
+    name: str
+    value: str
+    period: str
+    bullet_svg: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """How to move up on one of the largest gaps."""
+
+    competency: str
+    level: str
+    practise: str
+    ask_for: str
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """The account executive's own report."""
+
+    meta: Meta
+    ui: Mapping[str, str]
+    row: PersonRow
+    team_href: str
+    quarters_in_role: str
+    radar_svg: str
+    competencies: tuple[CompetencyRow, ...]
+    self_rows: tuple[SelfRow, ...]
+    sources: tuple[SourceRow, ...]
+    comments: tuple[tuple[str, str, str], ...]
+    kpis: tuple[KpiRow, ...]
+    trend_svg: str
+    suggestions: tuple[Suggestion, ...]
+    target_role: str
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """One person's slices of the assessment tables, cut once for all pages."""
+
+    scores: pd.DataFrame
+    ratings: pd.DataFrame
+    kpis: pd.DataFrame
+    trends: pd.DataFrame
+    plan: pd.DataFrame
+
+
+def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
+    """The page of one person."""
+    a, lang, ui = site.assessment, site.lang, UI[site.lang]
+    fw = a.framework
+    row = site.rows[employee]
+    ready = a.readiness.people.set_index("employee_id").loc[employee]
+    role_id = str(a.records.people.set_index("employee_id").loc[employee, "role"])
+    target_id = str(ready["target_role"])
+    latest = data.scores[data.scores["period"] == a.period].set_index("competency")
+    slopes = data.trends.set_index("competency")["slope"] if not data.trends.empty else {}
+    comps = fw.competency_ids
+    levels = [_opt(latest["level"].get(c)) if c in latest.index else None for c in comps]
+    role_targets = fw.role(role_id).targets
+    next_targets = fw.role(target_id).targets if target_id else {}
+    series = [
+        charts.Series(ui["current_levels"], tuple(levels), "primary"),
+        charts.Series(
+            ui["target_of"].format(role=fw.role(role_id).name(lang)),
+            tuple(float(role_targets[c]) for c in comps),
+            "target",
+        ),
+    ]
+    if target_id:
+        series.append(
+            charts.Series(
+                ui["target_of"].format(role=fw.role(target_id).name(lang)),
+                tuple(float(next_targets[c]) for c in comps),
+                "next",
+            )
+        )
+    names = tuple(c.name(lang) for c in fw.competencies)
+    quarters = data.scores.pivot_table(
+        index="competency", columns="period", values="score", aggfunc="first"
+    )
+    shown_periods = list(a.periods[-a.rubric.trend_quarters * 2 :])
+    quarters = quarters.reindex(columns=shown_periods)
+    in_role = ready.get("quarters_in_role")
+    return PersonPage(
+        meta=meta(site, row.name, "../"),
+        ui=ui,
+        row=row,
+        team_href=f"../teams/{site.team_slugs.get(row.team, '')}.html",
+        quarters_in_role=ui["unknown"] if pd.isna(in_role) else str(int(in_role)),
+        radar_svg=charts.radar(names, series, title=ui["radar_title"]),
+        competencies=tuple(
+            _competency_row(fw, c, latest, quarters, slopes, role_targets, next_targets, lang)
+            for c in comps
+        ),
+        self_rows=_self_rows(fw, latest, a.rubric.blind_spot_threshold, lang),
+        sources=_sources(
+            data.ratings[data.ratings["period"] == a.period], a.rubric.anonymity.min_raters, lang
+        ),
+        comments=_comments(
+            data.ratings[data.ratings["period"] == a.period],
+            a.rubric.anonymity.min_raters,
+            fw,
+            lang,
+        ),
+        kpis=_kpis(site, data.kpis),
+        trend_svg=_trend(
+            quarters,
+            shown_periods,
+            ui["trend_avg"],
+            sum(next_targets.values()) / len(next_targets) if next_targets else None,
+        ),
+        suggestions=_suggestions(fw, data.plan, latest, next_targets or role_targets, lang),
+        target_role=fw.role(target_id).name(lang) if target_id else "",
+    )
+
+
+def _opt(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def _competency_row(
+    fw: Framework,
+    comp: str,
+    latest: pd.DataFrame,
+    quarters: pd.DataFrame,
+    slopes: object,
+    role_targets: Mapping[str, int],
+    next_targets: Mapping[str, int],
+    lang: Lang,
+) -> CompetencyRow:
+    ui = UI[lang]
+    have = comp in latest.index
+    get = (lambda col: latest.at[comp, col]) if have else (lambda col: None)
+    level, score = get("level"), get("score")
+    nxt = None if level is None or pd.isna(level) else int(level) + 1
+    if nxt is None:
+        nxt = 1
+    indicator = fw.competency(comp).level(nxt).indicator(lang) if nxt <= 5 else ui["at_top_level"]
+    history = tuple(_opt(v) for v in quarters.loc[comp]) if comp in quarters.index else ()
+    return CompetencyRow(
+        name=fw.competency(comp).name(lang),
+        cell=level_cell(level, role_targets[comp], score, lang),
+        score=number(_opt(score), lang, 2),
+        interval=(
+            f"{number(_opt(get('ci_low')), lang)}–{number(_opt(get('ci_high')), lang)}"
+            if have and not pd.isna(score)
+            else "—"
+        ),
+        target=str(role_targets[comp]),
+        target_next=str(next_targets.get(comp, "—")),
+        trend_svg=charts.sparkline(
+            history,
+            title=f"{ui['trend']}: {fw.competency(comp).name(lang)}",
+            target=float(next_targets.get(comp, role_targets[comp])),
+        )
+        if history
+        else "",
+        evidence=ui[str(get("evidence"))] if have else ui["insufficient"],
+        raters=int(get("n_raters")) if have else 0,
+        next_indicator=indicator,
+    )
+
+
+def _self_rows(
+    fw: Framework, latest: pd.DataFrame, threshold: float, lang: Lang
+) -> tuple[SelfRow, ...]:
+    ui = UI[lang]
+    rows = []
+    for comp in fw.competencies:
+        if comp.id not in latest.index:
+            continue
+        mine, theirs = (
+            _opt(latest.at[comp.id, "self_rating"]),
+            _opt(latest.at[comp.id, "others_score"]),
+        )
+        if mine is None or theirs is None:
+            continue
+        diff = mine - theirs
+        flag, css = (
+            (ui["blind_spot"], "blind")
+            if diff > threshold
+            else (ui["hidden_strength"], "hidden")
+            if diff < -threshold
+            else (ui["aligned"], "aligned")
+        )
+        sign = "+" if diff >= 0 else "−"
+        rows.append(
+            SelfRow(
+                comp.name(lang),
+                number(mine, lang),
+                number(theirs, lang),
+                f"{sign}{number(abs(diff), lang)}",
+                flag,
+                css,
+            )
+        )
+    return tuple(rows)
+
+
+def _sources(ratings: pd.DataFrame, min_raters: int, lang: Lang) -> tuple[SourceRow, ...]:
+    """Mean per source group; a group under `min_raters` (manager excepted) stays hidden."""
+    observed = ratings.dropna(subset=["rating"])
+    observed = observed[observed["source"].astype(str) != "self"]
+    groups = observed.groupby(observed["source"].astype(str))
+    stats = pd.DataFrame({"raters": groups["rater_id"].nunique(), "mean": groups["rating"].mean()})
+    rows = []
+    for source in ("manager", "peer", "direct_report", "client"):
+        if source not in stats.index:
+            continue
+        n = int(stats.at[source, "raters"])
+        shown = source == MANAGER or n >= min_raters
+        mean = (
+            number(float(stats.at[source, "mean"]), lang)
+            if shown
+            else UI[lang]["suppressed"].format(n=min_raters)
+        )
+        rows.append(SourceRow(SOURCE_NAMES[lang][source], n, mean, shown))
+    return tuple(rows)
+
+
+def _comments(
+    ratings: pd.DataFrame, min_raters: int, fw: Framework, lang: Lang
+) -> tuple[tuple[str, str, str], ...]:
+    """Comments from the manager, self, and source groups with enough raters; never a rater id."""
+    with_text = ratings[ratings["comment"].fillna("").astype(str).str.strip() != ""]
+    sizes = ratings.groupby(ratings["source"].astype(str))["rater_id"].nunique()
+    allowed = {s for s, n in sizes.items() if s in {MANAGER, "self"} or n >= min_raters}
+    shown = with_text[with_text["source"].astype(str).isin(allowed)]
+    shown = shown.sort_values(["source", "competency", "comment"])
+    return tuple(
+        (SOURCE_NAMES[lang][str(s)], fw.competency(str(c)).name(lang), str(t))
+        for s, c, t in zip(shown["source"], shown["competency"], shown["comment"], strict=True)
+    )
+
+
+def _kpis(site: SiteIndex, kpis: pd.DataFrame) -> tuple[KpiRow, ...]:
+    a, lang = site.assessment, site.lang
+    rows = []
+    for kpi in a.rubric.kpis:
+        values = kpis[kpis["kpi"].astype(str) == kpi.id].dropna(subset=["value"])
+        if values.empty:
+            continue
+        last = values.sort_values("period", key=lambda s: s.astype(str)).iloc[-1]
+        value = float(last["value"])
+        rows.append(
+            KpiRow(
+                name=kpi.name(lang),
+                value=f"{number(value, lang)} ({kpi.unit(lang)})",
+                period=str(last["period"]),
+                bullet_svg=charts.bullet(
+                    value,
+                    title=kpi.name(lang),
+                    thresholds=[kpi.thresholds[n] for n in (2, 3, 4, 5)],
+                    lower_is_better=kpi.direction == "lower",
+                ),
+            )
+        )
+    return tuple(rows)
+
+
+def _trend(quarters: pd.DataFrame, shown: list[str], label: str, target: float | None) -> str:
+    means = quarters.mean(axis=0) if not quarters.empty else pd.Series(dtype="float64")
+    values = tuple(_opt(means.get(p)) for p in shown)
+    return charts.trend_lines(
+        shown, [charts.Series(label, values, "primary")], title=label, target=target
+    )
+
+
+def _suggestions(
+    fw: Framework,
+    plan: pd.DataFrame,
+    latest: pd.DataFrame,
+    targets: Mapping[str, int],
+    lang: Lang,
+    limit: int = 3,
+) -> tuple[Suggestion, ...]:
+    """Development suggestions for the largest gaps (the plan first, then the target levels)."""
+    gaps = []
+    for comp in fw.competency_ids:
+        level = _opt(latest.at[comp, "level"]) if comp in latest.index else None
+        if level is not None and level < 5:
+            in_plan = comp in set(plan["competency"])
+            gaps.append((not in_plan, -(targets[comp] - level), comp, int(level)))
+    chosen = sorted(gaps)[:limit]
+    chosen = [g for g in chosen if not g[0] or g[1] < 0] or sorted(gaps, key=lambda g: g[3])[:1]
+    out = []
+    for _, _, comp, level in chosen:
+        step = fw.competency(comp).level(level)
+        out.append(
+            Suggestion(
+                fw.competency(comp).name(lang),
+                str(level),
+                step.practise(lang) if step.practise else "",
+                step.ask_for(lang) if step.ask_for else "",
+            )
+        )
+    return tuple(out)

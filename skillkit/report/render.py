@@ -1,0 +1,84 @@
+"""Render the HTML pages of a review with jinja2: autoescaped, strict, self-contained."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from skillkit.models import Lang
+from skillkit.pipeline import Assessment
+from skillkit.report.context import build_site, org_page, team_page
+from skillkit.report.person import PersonData, person_page
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def environment() -> Environment:
+    """The jinja2 environment: HTML autoescaping everywhere, undefined names are errors."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def slugs(ids: Iterable[str]) -> dict[str, str]:
+    """Safe, unique file names for ids: no separators, no dots in front, no '..'."""
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    for original in sorted(set(ids)):
+        base = _UNSAFE.sub("-", original).strip(".-")[:80] or "item"
+        base = base.replace("..", "-")
+        slug, n = base, 2
+        while slug.lower() in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug.lower())
+        result[original] = slug
+    return result
+
+
+def render_site(assessment: Assessment, lang: Lang, generated_at: str) -> dict[str, str]:
+    """Every page of the review, keyed by its path relative to the output folder."""
+    people = assessment.records.people
+    person_slugs = slugs(people["employee_id"].astype(str))
+    team_slugs = slugs(people["team"].astype(str))
+    site = build_site(assessment, lang, generated_at, person_slugs, team_slugs)
+    env = environment()
+    pages = {"index.html": env.get_template("org.html").render(page=org_page(site))}
+    team_template = env.get_template("team.html")
+    for team, slug in team_slugs.items():
+        pages[f"teams/{slug}.html"] = team_template.render(page=team_page(site, team))
+    person_template = env.get_template("person.html")
+    for employee, data in _per_person(assessment):
+        pages[f"people/{person_slugs[employee]}.html"] = person_template.render(
+            page=person_page(site, employee, data)
+        )
+    return pages
+
+
+def _per_person(assessment: Assessment) -> Iterable[tuple[str, PersonData]]:
+    """Each person's slices of every table, cut with one groupby per table."""
+    a = assessment
+
+    def split(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        keys = frame["employee_id"].astype(str)
+        return {str(k): g for k, g in frame.groupby(keys, sort=False)}
+
+    tables = [
+        split(t) for t in (a.scores, a.records.ratings, a.records.kpis, a.trends, a.readiness.plan)
+    ]
+    empties = [
+        t.iloc[0:0]
+        for t in (a.scores, a.records.ratings, a.records.kpis, a.trends, a.readiness.plan)
+    ]
+    for employee in sorted(a.records.people["employee_id"].astype(str)):
+        parts = [t.get(employee, e) for t, e in zip(tables, empties, strict=True)]
+        yield employee, PersonData(*parts)

@@ -1,0 +1,79 @@
+"""Readiness reasons and plans put into words, in the reader's language."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from skillkit.framework import Framework
+from skillkit.models import Lang
+from skillkit.report.i18n import REASONS, UI, number, percent
+from skillkit.rubric import Rubric
+
+
+def reason_texts(
+    reasons: pd.DataFrame, framework: Framework, rubric: Rubric, lang: Lang
+) -> pd.Series:
+    """One sentence per reason row (index kept), e.g. 'Motivation is at level 3 but ...'."""
+    names = {c.id: c.name(lang) for c in framework.competencies}
+    kpis = {k.id: k.name(lang) for k in rubric.kpis}
+    templates = REASONS[lang]
+    min_raters = rubric.evidence.min_non_self
+    texts = []
+    for rule, comp, kpi, value, required, extra in zip(
+        reasons["rule"],
+        reasons["competency"],
+        reasons["kpi"],
+        reasons["value"],
+        reasons["required"],
+        reasons["extra"],
+        strict=True,
+    ):
+        threshold, _, of_last = str(extra).partition("|")
+        fields = {
+            "competency": names.get(comp, comp),
+            "kpi": kpis.get(kpi, kpi),
+            "value": _quantity(rule, value, lang),
+            "required": _quantity(rule, required, lang),
+            "extra": extra,
+            "threshold": threshold.replace(".", ",") if lang == "ru" else threshold,
+            "of_last": of_last,
+            "min_raters": min_raters,
+            "max_below": extra,
+        }
+        texts.append(templates[rule].format(**fields))
+    return pd.Series(texts, index=reasons.index, dtype="object")
+
+
+def _quantity(rule: str, value: float, lang: Lang) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if rule == "coverage":
+        return percent(float(value), lang)
+    return number(float(value), lang, 0) if float(value).is_integer() else number(value, lang)
+
+
+def plan_texts(plan: pd.DataFrame, framework: Framework, lang: Lang) -> pd.Series:
+    """One line per plan row: 'Motivation: level 3 → 4 (in about 2 quarter(s) ...)'."""
+    names = {c.id: c.name(lang) for c in framework.competencies}
+    ui = UI[lang]
+    texts = []
+    for comp, level, required, quarters in zip(
+        plan["competency"],
+        plan["level"],
+        plan["required_level"],
+        plan["quarters_needed"],
+        strict=True,
+    ):
+        shown = ui["unknown_level"] if pd.isna(level) else str(int(level))
+        line = ui["from_to"].format(
+            competency=names.get(comp, comp), level=shown, required=int(required)
+        )
+        pace = (
+            ui["no_progress"]
+            if not math.isfinite(quarters)
+            else ui["in_quarters"].format(n=int(quarters))
+        )
+        texts.append(f"{line} ({pace})")
+    return pd.Series(texts, index=plan.index, dtype="object")

@@ -1,0 +1,196 @@
+"""Scores per quarter × person × competency: weighted sources, KPI evidence, level, interval."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from skillkit import periods
+from skillkit.framework import Framework
+from skillkit.rubric import Rubric
+
+CELL = ["period", "employee_id", "competency"]
+SCORE_COLUMNS = [
+    "period",
+    "employee_id",
+    "competency",
+    "score_raw",
+    "score",
+    "level",
+    "target_level",
+    "gap",
+    "n_raters",
+    "ci_low",
+    "ci_high",
+    "evidence",
+]
+Z_95 = 1.959964
+DEFAULT_SIGMA = 0.75  # rater disagreement assumed when the data cannot estimate it
+MIN_SIGMA = 0.25  # floor: near-unanimous raters still leave some uncertainty
+
+
+def kpi_levels(kpis: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """Level (1..5) each KPI value reaches under the rubric's thresholds."""
+    if kpis.empty:
+        return kpis.assign(kpi_level=pd.Series(dtype="float64"))
+    table = pd.DataFrame(
+        [
+            (k.id, k.direction == "lower", *(k.thresholds[n] for n in (2, 3, 4, 5)))
+            for k in rubric.kpis
+        ],
+        columns=["kpi", "lower", "t2", "t3", "t4", "t5"],
+    )
+    merged = kpis.assign(kpi=kpis["kpi"].astype(str)).merge(table, on="kpi", how="inner")
+    value = merged["value"].to_numpy(dtype="float64")
+    thresholds = merged[["t2", "t3", "t4", "t5"]].to_numpy(dtype="float64")
+    lower = merged["lower"].to_numpy(dtype=bool)[:, None]
+    met = np.where(lower, value[:, None] <= thresholds, value[:, None] >= thresholds)
+    merged["kpi_level"] = 1.0 + met.sum(axis=1)
+    merged.loc[np.isnan(value), "kpi_level"] = np.nan
+    return merged.drop(columns=["lower", "t2", "t3", "t4", "t5"])
+
+
+def kpi_evidence(kpis: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """Per cell, the weighted mean level of the KPIs that evidence the competency."""
+    links = pd.DataFrame(
+        [(k.id, c, w) for k in rubric.kpis for c, w in k.evidences.items()],
+        columns=["kpi", "competency", "kpi_w"],
+    )
+    levels = kpi_levels(kpis, rubric).dropna(subset=["kpi_level"])
+    if levels.empty:
+        return pd.DataFrame(columns=[*CELL, "kpi_score"])
+    joined = levels.merge(links, on="kpi")
+    joined["weighted"] = joined["kpi_level"] * joined["kpi_w"]
+    sums = joined.groupby(CELL, observed=True)[["weighted", "kpi_w"]].sum()
+    return (sums["weighted"] / sums["kpi_w"]).rename("kpi_score").reset_index()
+
+
+def rater_sigma(others: pd.DataFrame) -> pd.Series:
+    """Per competency, the pooled spread of raters around each cell's mean (for intervals)."""
+    cell_mean = others.groupby(CELL, observed=True)["rating"].transform("mean")
+    cell_n = others.groupby(CELL, observed=True)["rating"].transform("size")
+    resid = others.assign(sq=(others["rating"] - cell_mean) ** 2, dof=(cell_n - 1) / cell_n)
+    pooled = resid.groupby("competency", observed=True)[["sq", "dof"]].sum()
+    sigma = np.sqrt(pooled["sq"] / pooled["dof"].where(pooled["dof"] > 0))
+    return sigma.fillna(DEFAULT_SIGMA).clip(lower=MIN_SIGMA)
+
+
+def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """Weighted mean over the sources present, renormalised, with its standard error."""
+    observed = ratings.dropna(subset=["rating"])
+    others = observed[observed["source"].astype(str) != "self"]
+    weights = pd.Series(rubric.sources, dtype="float64")
+    by_source = others.groupby([*CELL, "source"], observed=True)["rating"].agg(["mean", "size"])
+    by_source = by_source.reset_index()
+    by_source["w"] = by_source["source"].astype(str).map(weights).fillna(0.0)
+    by_source = by_source[by_source["w"] > 0]
+    by_source["wm"] = by_source["w"] * by_source["mean"]
+    by_source["w2n"] = by_source["w"] ** 2 / by_source["size"]
+    by_source["n_manager"] = np.where(
+        by_source["source"].astype(str) == "manager", by_source["size"], 0
+    )
+    cells = by_source.groupby(CELL, observed=True)[["w", "wm", "w2n", "n_manager"]].sum()
+    combined = pd.DataFrame(
+        {
+            "rating_score": cells["wm"] / cells["w"],
+            "se_factor": np.sqrt(cells["w2n"]) / cells["w"],
+            "n_manager": cells["n_manager"].astype("int64"),
+        }
+    )
+    combined["n_raters"] = others.groupby(CELL, observed=True)["rater_id"].nunique()
+    selves = observed[observed["source"].astype(str) == "self"]
+    combined = combined.join(
+        selves.groupby(CELL, observed=True)["rating"].mean().rename("self_rating"), how="outer"
+    )
+    sigma = rater_sigma(others) if not others.empty else pd.Series(dtype="float64")
+    combined = combined.reset_index()
+    combined["sigma"] = combined["competency"].astype(str).map(sigma).fillna(DEFAULT_SIGMA)
+    return combined
+
+
+def score(
+    ratings: pd.DataFrame,
+    kpis: pd.DataFrame,
+    roles: pd.DataFrame,
+    framework: Framework,
+    rubric: Rubric,
+) -> pd.DataFrame:
+    """One row per quarter × person × competency for everyone observed that quarter."""
+    combined = combine_sources(ratings, rubric)
+    evidence_kpi = kpi_evidence(kpis, rubric)
+    present = pd.concat(
+        [combined[["period", "employee_id"]], evidence_kpi[["period", "employee_id"]]]
+    )
+    present = present.astype(str).drop_duplicates()
+    grid = present.merge(pd.DataFrame({"competency": list(framework.competency_ids)}), how="cross")
+    for frame in (combined, evidence_kpi):
+        frame[CELL] = frame[CELL].astype(str)
+    table = grid.merge(combined, on=CELL, how="left").merge(evidence_kpi, on=CELL, how="left")
+    table = _blend(table, rubric)
+    targets = _targets(framework)
+    table = table.merge(
+        roles.astype({"period": str, "employee_id": str}), on=["period", "employee_id"], how="left"
+    )
+    table = table.merge(targets, on=["role", "competency"], how="left")
+    table["gap"] = (table["target_level"] - table["level"]).astype("Int64")
+    order = {c: i for i, c in enumerate(framework.competency_ids)}
+    table["_order"] = table["competency"].map(order)
+    table["_ordinal"] = periods.ordinals(table["period"])
+    table = table.sort_values(["_ordinal", "employee_id", "_order"]).drop(columns=["_order"])
+    return table.reset_index(drop=True)
+
+
+def _blend(table: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """Blend rating and KPI evidence, then derive level, interval and evidence flags."""
+    kw = rubric.kpi_weight
+    rating, kpi = table["rating_score"], table["kpi_score"]
+    both = rating.notna() & kpi.notna()
+    table["score_raw"] = rating.where(kpi.isna(), kpi).where(~both, (1 - kw) * rating + kw * kpi)
+    # Calibration arrives with the rater-effects model; until then score equals score_raw.
+    table["score"] = table["score_raw"]
+    se = table["sigma"].fillna(DEFAULT_SIGMA) * table["se_factor"].fillna(1.0)
+    se = se.where(~both, (1 - kw) * se)
+    scale = rubric.scale
+    table["ci_low"] = (table["score"] - Z_95 * se).clip(lower=scale.min, upper=scale.max)
+    table["ci_high"] = (table["score"] + Z_95 * se).clip(lower=scale.min, upper=scale.max)
+    level = np.floor(table["score"] + scale.level_tolerance).clip(lower=1, upper=5)
+    table["level"] = level.astype("Int64")
+    table["n_raters"] = table["n_raters"].fillna(0).astype("int64")
+    table["n_manager"] = table["n_manager"].fillna(0).astype("int64")
+    rule = rubric.evidence
+    # min_manager 0 switches the manager route off: only enough raters count then.
+    by_manager = (table["n_manager"] >= rule.min_manager) & (rule.min_manager > 0)
+    sufficient = by_manager | (table["n_raters"] >= rule.min_non_self)
+    table["evidence"] = np.where(sufficient & table["score"].notna(), "sufficient", "insufficient")
+    table["others_score"] = rating
+    return table
+
+
+def _targets(framework: Framework) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(r.id, c, t, r.weight(c)) for r in framework.roles for c, t in r.targets.items()],
+        columns=["role", "competency", "target_level", "weight"],
+    ).astype({"target_level": "Int64"})
+
+
+def trends(scores: pd.DataFrame, period: str, quarters: int) -> pd.DataFrame:
+    """Least-squares slope (levels per quarter) of each person × competency's recent scores."""
+    end = periods.to_ordinal(period)
+    recent = scores[(scores["_ordinal"] > end - quarters) & (scores["_ordinal"] <= end)]
+    recent = recent.dropna(subset=["score"])
+    x = recent["_ordinal"].astype("float64") - end
+    parts = pd.DataFrame(
+        {
+            "employee_id": recent["employee_id"],
+            "competency": recent["competency"],
+            "n": 1.0,
+            "x": x,
+            "y": recent["score"],
+            "xx": x * x,
+            "xy": x * recent["score"],
+        }
+    )
+    s = parts.groupby(["employee_id", "competency"], observed=True).sum()
+    denominator = s["n"] * s["xx"] - s["x"] ** 2
+    slope = (s["n"] * s["xy"] - s["x"] * s["y"]) / denominator.where(denominator > 0)
+    return pd.DataFrame({"slope": slope, "n_points": s["n"].astype("int64")}).reset_index()

@@ -1,0 +1,45 @@
+"""Shared fixtures: paths, the bundled standards, and a CLI runner that keeps bugs loud."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from skillkit.cli import main
+from skillkit.framework import Framework, load_framework
+from skillkit.rubric import Rubric, load_rubric
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def framework() -> Framework:
+    """The bundled framework."""
+    return load_framework()
+
+
+@pytest.fixture(scope="session")
+def rubric(framework: Framework) -> Rubric:
+    """The bundled rubric."""
+    return load_rubric(framework)
+
+
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    """Invoke the CLI in-process; assert the exit code; re-raise real exceptions (bugs)."""
+
+    def run(args: Sequence[str], expect: int = 0) -> Result:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        assert result.exit_code == expect, (result.output, result.stderr)
+        return result
+
+    return run

@@ -1,0 +1,79 @@
+"""The bundled framework: ten competencies, five behavioural levels, the ladder of DOMAIN.md."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from skillkit.errors import InputError
+from skillkit.framework import Framework, load_framework
+from tests.conftest import ROOT
+
+# Target levels by role, in the order of the competency table of DOMAIN.md.
+DOMAIN_TARGETS = {
+    "account-coordinator": [1, 2, 1, 2, 1, 1, 1, 1, 1, 1],
+    "account-executive": [2, 2, 2, 2, 2, 2, 2, 1, 2, 2],
+    "senior-account-executive": [3, 3, 3, 3, 2, 2, 2, 2, 2, 2],
+    "account-manager": [3, 3, 3, 3, 3, 3, 3, 2, 3, 3],
+    "account-director": [4, 4, 4, 4, 4, 4, 4, 4, 4, 3],
+    "group-account-director": [5, 5, 5, 4, 5, 5, 5, 5, 5, 4],
+}
+COMPETENCIES = (
+    "client-understanding",
+    "communication",
+    "relationship-management",
+    "campaign-delivery",
+    "strategic-advice",
+    "commercial-acumen",
+    "negotiation",
+    "business-development",
+    "motivation",
+    "effectiveness",
+)
+
+
+def test_bundled_framework_has_the_ten_competencies_in_order(framework: Framework) -> None:
+    assert framework.competency_ids == COMPETENCIES
+
+
+def test_ladder_and_targets_match_the_domain_table(framework: Framework) -> None:
+    assert framework.role_ids == tuple(DOMAIN_TARGETS)
+    for role, levels in DOMAIN_TARGETS.items():
+        assert [framework.role(role).targets[c] for c in COMPETENCIES] == levels, role
+
+
+def test_every_level_has_an_indicator_and_every_step_up_a_suggestion(framework: Framework) -> None:
+    for competency in framework.competencies:
+        assert [lv.level for lv in competency.levels] == [1, 2, 3, 4, 5]
+        for lv in competency.levels:
+            assert lv.indicator("en") and lv.indicator("ru")
+            assert lv.indicator("en") != lv.indicator("ru")
+            if lv.level < 5:
+                assert lv.practise is not None and lv.ask_for is not None
+
+
+def test_account_director_weights_favour_the_gates(framework: Framework) -> None:
+    director = framework.role("account-director")
+    assert director.weight("commercial-acumen") > director.weight("negotiation") == 1.0
+
+
+def test_the_ladder_knows_its_next_rung(framework: Framework) -> None:
+    assert framework.next_role("account-manager") == "account-director"
+    assert framework.next_role("group-account-director") is None
+
+
+def test_a_typo_in_a_copy_of_the_bundled_framework_names_file_and_line(tmp_path: Path) -> None:
+    copy = tmp_path / "framework.yaml"
+    shutil.copy(ROOT / "competencies" / "account-management.yaml", copy)
+    lines = copy.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.strip() == "levels:" and i > 60)
+    lines[number] = lines[number].replace("levels:", "levles:")
+    copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_framework(copy)
+    [problem] = caught.value.problems
+    assert problem.line == number + 1
+    assert str(problem).startswith(f"{copy}:{number + 1}: competencies[")
+    assert "unknown key 'levles'" in str(problem) and "did you mean 'levels'?" in str(problem)
