@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -18,6 +18,7 @@ from skillkit import __version__
 from skillkit.errors import InputError, Problem
 
 if TYPE_CHECKING:
+    from skillkit.models import Lang
     from skillkit.pipeline import Assessment
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -126,8 +127,8 @@ def _run_review(
     }
     files = build_outputs(
         assessment,
-        lang=lang,
-        generated_at=generated_at(),  # type: ignore[arg-type]
+        lang=cast("Lang", lang),
+        generated_at=generated_at(),
         standards=standards,
         html=html,
     )

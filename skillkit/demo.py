@@ -14,6 +14,7 @@ from skillkit.periods import from_ordinal, to_ordinal
 from skillkit.rubric import SOURCES, Rubric
 
 Array = NDArray[Any]
+Rng = np.random.Generator
 DEFAULT_LAST_PERIOD = "2026Q3"
 MIN_PEOPLE, MIN_QUARTERS = 12, 2
 COLUMNS = {
@@ -140,7 +141,7 @@ def _simulate(
     )
     who = np.flatnonzero(promoted & ~blank)
     who = who[np.lexsort((rank[who], promo_q[who]))]
-    when = np.array(periods, object)[promo_q[who]]
+    when = _text(periods, promo_q[who])
     promotions = _frame("promotions", ids[who], when, roles[rung[who] - 1], roles[rung[who]])
     return {"people": people, "ratings": _ratings(world, rng), "kpis": _kpis(world, rng),
             "promotions": promotions}, world  # fmt: skip
@@ -150,6 +151,11 @@ def _frame(table: str, *columns: Array) -> pd.DataFrame:
     """A table with FORMATS.md's columns: text as str, numbers as float, as a CSV reads back."""
     frame = pd.DataFrame(dict(zip(COLUMNS[table].split(), columns, strict=True)))
     return frame.astype({c: str for c in frame.columns if frame[c].dtype != np.float64})
+
+
+def _text(labels: tuple[str, ...], codes: Array) -> Array:
+    """Labels looked up by integer codes, as an object array of str."""
+    return np.array(labels, dtype=object)[codes]
 
 
 def _apportion(total: int, weights: Array, minimum: int = 0) -> Array:
@@ -178,7 +184,7 @@ def _round_robin(team: Array, subs: Array, bosses: Array) -> Array:
     return np.where(many > 0, bosses[np.maximum(pick, 0)] if len(bosses) else -1, -1)
 
 
-def _organisation(n: int, n_roles: int, rng: np.random.Generator) -> tuple[Array, Array, Array]:
+def _organisation(n: int, n_roles: int, rng: Rng) -> tuple[Array, Array, Array]:
     """Rung, team and line manager: a group head per four teams, team leads, a member pyramid."""
     top, lead, middle = n_roles - 1, n_roles - 2, n_roles - 3
     n_teams = max(1, int(n / 10 + 0.5))
@@ -203,7 +209,7 @@ def _organisation(n: int, n_roles: int, rng: np.random.Generator) -> tuple[Array
     return rung, team, manager
 
 
-def _plant_groups(rung: Array, goal: int, rng: np.random.Generator) -> Array:
+def _plant_groups(rung: Array, goal: int, rng: Rng) -> Array:
     """A few people ready now for the target role, several close (one or two rungs below)."""
     group = np.full(len(rung), "", dtype=object)
     below = rng.permutation(np.flatnonzero(rung == goal - 1))
@@ -216,7 +222,7 @@ def _plant_groups(rung: Array, goal: int, rng: np.random.Generator) -> Array:
 
 
 def _dates(
-    rung: Array, group: Array, quarters: int, first: int, rng: np.random.Generator
+    rung: Array, group: Array, quarters: int, first: int, rng: Rng
 ) -> tuple[Array, Array, Array, Array]:
     """Hire and role-start quarter ordinals and ISO dates, counted back from the window's end."""
     n = len(rung)
@@ -237,7 +243,7 @@ def _dates(
 
 
 def _latent(
-    targets: Array, rung: Array, goal: int, group: Array, promo_q: Array, quarters: int, rng: Any
+    targets: Array, rung: Array, goal: int, group: Array, promo_q: Array, quarters: int, rng: Rng
 ) -> tuple[Array, Array]:
     """True level per person × quarter × competency, and the rung held each quarter."""
     n, n_comps = len(rung), targets.shape[1]
@@ -252,7 +258,7 @@ def _latent(
     grown = targets[rung] - 0.15 + 0.8 * profile + slope * since
     anchor = np.where(promoted, grown, targets[rung] + offset + profile)  # the latest quarter
     ready, close = (group == "ready")[:, None], (group == "close")[:, None]
-    gap, horizon = rng.uniform(0.2, 0.5, (n, 1)), rng.uniform(1.5, 3.0, (n, 1))
+    gap, horizon = rng.uniform(0.15, 0.5, (n, 1)), rng.uniform(1.5, 3.5, (n, 1))
     near = np.maximum(targets[goal] - gap + 0.3 * profile, targets[rung] + 0.1)
     anchor = np.where(ready, targets[goal] + 0.4 + 0.5 * np.abs(profile), anchor)
     anchor = np.where(close, near, anchor)
@@ -265,18 +271,21 @@ def _latent(
     return np.clip(np.maximum(path, floor), 1.0, 5.0), rung_q
 
 
-def _names(female: Array, rng: np.random.Generator) -> Array:
-    """Realistic first and last names, Russian and international, matching gender."""
+def _names(female: Array, rng: Rng) -> Array:
+    """Realistic names, Russian and international, matching gender; unique while pools last."""
     origin = np.where(rng.random(len(female)) < 0.45, "ru", "intl")
     sex = np.where(female, "F", "M")
     names = np.empty(len(female), dtype=object)
     for (kind, gender), given in FIRST_NAMES.items():
         who = np.flatnonzero((origin == kind) & (sex == gender))
-        last = np.array(SURNAMES[kind], object)[rng.integers(0, len(SURNAMES[kind]), len(who))]
-        first = np.array(given, object)[rng.integers(0, len(given), len(who))]
+        combos = len(given) * len(SURNAMES[kind])
+        pick = rng.choice(combos, len(who), replace=len(who) > combos)
+        first = np.array(given, object)[pick % len(given)]
+        last = np.array(SURNAMES[kind], object)[pick // len(given)]
         names[who] = first + " " + last + ("a" if (kind, gender) == ("ru", "F") else "")
-    for i in np.flatnonzero(origin == "intl")[:1]:  # at least one apostrophe, for escaping
-        names[i] = names[i].split(" ")[0] + " O'Neill"
+    if not (np.char.find(names.astype(str), "'") >= 0).any():  # an apostrophe, for escaping
+        first_intl = int(np.argmax(origin == "intl"))
+        names[first_intl] = names[first_intl].split(" ")[0] + " O'Neill"
     return names
 
 
@@ -288,7 +297,7 @@ def _order(*columns: tuple[Array, int]) -> Array:
     return np.argsort(key, kind="stable")
 
 
-def _peers(team: Array, manager: Array, rng: np.random.Generator) -> tuple[Array, Array]:
+def _peers(team: Array, manager: Array, rng: Rng) -> tuple[Array, Array]:
     """Two or three fixed team-mates per person, not their line manager or reports."""
     n, members, per_team = len(team), np.argsort(team, kind="stable"), np.bincount(team)
     start, size, pos = (np.cumsum(per_team) - per_team)[team], per_team[team], _within(team)
@@ -303,7 +312,7 @@ def _peers(team: Array, manager: Array, rng: np.random.Generator) -> tuple[Array
     return rated[ok], rater[ok]
 
 
-def _clients(team: Array, facing: Array, rng: np.random.Generator) -> tuple[Array, Array, int]:
+def _clients(team: Array, facing: Array, rng: Rng) -> tuple[Array, Array, int]:
     """One or two client contacts per client-facing person, from a pool per team."""
     who = np.flatnonzero(facing)
     per_team = np.bincount(team[who], minlength=int(team.max()) + 1)
@@ -314,7 +323,7 @@ def _clients(team: Array, facing: Array, rng: np.random.Generator) -> tuple[Arra
     return np.concatenate([who[many > j] for j in range(2)]), np.concatenate(contacts), pool.sum()
 
 
-def _ratings(world: _World, rng: np.random.Generator) -> pd.DataFrame:
+def _ratings(world: _World, rng: Rng) -> pd.DataFrame:
     """Every source's ratings: truth + rater leniency + noise, on the rubric's scale."""
     n, n_q, n_c = len(world.rung), len(world.periods), len(world.comps)
     manager, rank, comps = world.manager, world.rank, world.comps
@@ -368,14 +377,14 @@ def _ratings(world: _World, rng: np.random.Generator) -> pd.DataFrame:
     clients = [f"C{k + 1:0{max(3, len(str(n_clients)))}d}" for k in range(n_clients)]
     rater_ids = np.concatenate([world.ids, np.array(clients, dtype=object)])
     order = _order((q, n_q), (rank[e], n), (src, 5), (rater_rank[r], n + n_clients), (c, n_c))
-    e, r, q, c, src, value, note = (a[order[keep[order]]] for a in (e, r, q, c, src, value, note))
-    texts = (np.array(a, object) for a in (world.periods, SOURCES, comps, (*PRAISE, *DEVELOP, "")))
-    periods, sources, competencies, comments = texts
-    return _frame("ratings", periods[q], world.ids[e], rater_ids[r], sources[src],
-                  competencies[c], value, comments[note])  # fmt: skip
+    order = order[keep[order]]
+    e, r, q, c, src, value, note = (a[order] for a in (e, r, q, c, src, value, note))
+    comments = (*PRAISE, *DEVELOP, "")
+    return _frame("ratings", _text(world.periods, q), world.ids[e], rater_ids[r],
+                  _text(SOURCES, src), _text(comps, c), value, _text(comments, note))  # fmt: skip
 
 
-def _kpis(world: _World, rng: np.random.Generator) -> pd.DataFrame:
+def _kpis(world: _World, rng: Rng) -> pd.DataFrame:
     """KPI values that follow the levels of the competencies each KPI evidences."""
     who, quarter = np.nonzero(world.present & (world.rung_q >= world.goal - 2))
     parts: list[tuple[Array, ...]] = [(np.empty(0, np.int64),) * 3 + (np.empty(0),)]
@@ -393,6 +402,5 @@ def _kpis(world: _World, rng: np.random.Generator) -> pd.DataFrame:
     n_kpis = max(len(world.rubric.kpis), 1)
     order = _order((q, len(world.periods)), (world.rank[e], len(world.rank)), (k_idx, n_kpis))
     e, q, k_idx, value = (a[order] for a in (e, q, k_idx, value))
-    texts = (np.array(a, object) for a in (world.periods, world.rubric.kpi_ids))
-    periods, kpi_ids = texts
-    return _frame("kpis", periods[q], world.ids[e], kpi_ids[k_idx], value)
+    kpi_ids = _text(world.rubric.kpi_ids, k_idx)
+    return _frame("kpis", _text(world.periods, q), world.ids[e], kpi_ids, value)

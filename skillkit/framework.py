@@ -153,7 +153,8 @@ def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
 
 def duplicate_ids(doc: YamlDocument, section: str) -> list[Problem]:
     """Problems for ids that appear twice in the list `section` of `doc`."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     data = doc.data if isinstance(doc.data, dict) else {}
     for i, item in _dicts(data.get(section)):
         key = item.get("id")

@@ -39,9 +39,11 @@ def shift(label: str, quarters: int) -> str:
 def ordinals(labels: pd.Series) -> pd.Series:
     """Vectorised `to_ordinal` for a Series of valid quarter labels."""
     parts = labels.str.extract(PERIOD_PATTERN).astype("int64")
-    return parts[0] * 4 + parts[1] - 1
+    result: pd.Series = parts[0] * 4 + parts[1] - 1
+    return result
 
 
 def quarter_of_date(dates: pd.Series) -> pd.Series:
     """Ordinal of the quarter each date falls in (NaT stays missing)."""
-    return dates.dt.year * 4 + (dates.dt.month - 1) // 3
+    result: pd.Series = dates.dt.year * 4 + (dates.dt.month - 1) // 3
+    return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,23 @@ from skillkit.history import quarters_in_role
 from skillkit.rubric import ReadinessRule, Rubric
 
 BANDS = ("ready-now", "ready-1y", "ready-2y", "not-yet", "insufficient-evidence")
+# The order reasons are read in: the blocking gates first, the finer print last.
+RULE_ORDER = {
+    rule: i
+    for i, rule in enumerate(
+        [
+            "top_of_ladder",
+            "no_data",
+            "evidence",
+            "gate",
+            "too_far_below",
+            "coverage",
+            "sustain",
+            "kpi",
+            "time_in_role",
+        ]
+    )
+}
 REASON_COLUMNS = ["employee_id", "rule", "competency", "kpi", "value", "required", "extra"]
 PLAN_COLUMNS = [
     "employee_id",
@@ -81,16 +99,17 @@ def assess(
     )
     return Readiness(
         people=result.reset_index(drop=True),
-        reasons=reason_table.sort_values(
-            ["employee_id", "rule", "competency", "kpi"], kind="stable"
-        ).reset_index(drop=True),
+        reasons=reason_table.assign(_order=reason_table["rule"].map(RULE_ORDER))
+        .sort_values(["employee_id", "_order", "competency", "kpi"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True),
         plan=plan_table.sort_values(
             ["employee_id", "quarters_needed", "competency"], kind="stable"
         ).reset_index(drop=True),
     )
 
 
-def _rows(ids: pd.Series, rule: str, **columns: object) -> pd.DataFrame:
+def _rows(ids: pd.Series, rule: str, **columns: Any) -> pd.DataFrame:
     frame = pd.DataFrame({"employee_id": ids.astype(str).to_numpy(), "rule": rule})
     for name in REASON_COLUMNS[2:]:
         value = columns.get(name, "" if name in {"competency", "kpi", "extra"} else np.nan)
@@ -302,7 +321,8 @@ def _plan(
         trends[["employee_id", "competency", "slope"]], on=["employee_id", "competency"], how="left"
     )
     target_score = plan["required_level"] - rubric.scale.level_tolerance
-    raw = np.ceil((target_score - plan["score"]) / plan["slope"].where(plan["slope"] > 0))
+    pace = (target_score - plan["score"]) / plan["slope"].where(plan["slope"] > 0)
+    raw = pd.Series(np.ceil(pace), index=plan.index)
     plan["quarters_needed"] = raw.clip(lower=1).fillna(np.inf)
     plan["required_level"] = plan["required_level"].astype("int64")
     return plan[PLAN_COLUMNS]
@@ -321,7 +341,7 @@ def _reasons(
     rows = []
     no_data = out.index[~out["has_data"].fillna(False).astype(bool)].to_series()
     rows.append(_rows(no_data, "no_data", extra=period))
-    with_data = latest[latest["employee_id"].isin(out.index.difference(no_data))]
+    with_data = latest[latest["employee_id"].isin(out.index.difference(pd.Index(no_data)))]
     # A competency without evidence is reported by the evidence rule, not as a level.
     gate_miss = with_data[with_data["gate"] & ~with_data["met"] & with_data["level"].notna()]
     rows.append(
@@ -342,6 +362,7 @@ def _reasons(
             competency=far["competency"],
             value=far["level"].astype("float64"),
             required=far["required"],
+            extra=str(rule.max_levels_below),
         )
     )
     short = out[~out["coverage_ok"].fillna(True).astype(bool) & out["has_data"].fillna(False)]
@@ -353,7 +374,7 @@ def _reasons(
     unsure = cells[
         cells["gate"]
         & ~cells["sufficient"]
-        & cells["employee_id"].isin(out.index.difference(no_data))
+        & cells["employee_id"].isin(out.index.difference(pd.Index(no_data)))
     ]
     unsure = unsure.drop_duplicates(["employee_id", "competency"])
     if rule.evidence_on_gates:

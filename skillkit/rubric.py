@@ -200,7 +200,7 @@ def check_against(doc: YamlDocument, framework: Framework) -> list[Problem]:
                         ("kpis", i, "evidences", key), unknown("competency", key, competencies)
                     )
                 )
-    readiness = data.get("readiness") if isinstance(data.get("readiness"), dict) else {}
+    readiness: dict[str, Any] = _mapping(data.get("readiness"))
     target = readiness.get("target_role")
     if target is not None and target not in roles:
         problems.append(doc.problem(("readiness", "target_role"), unknown("role", target, roles)))
@@ -227,7 +227,7 @@ def check_against(doc: YamlDocument, framework: Framework) -> list[Problem]:
                         unknown("kpi", kpi_rule["kpi"], [str(k) for k in kpis]),
                     )
                 )
-    scale = data.get("scale") if isinstance(data.get("scale"), dict) else {}
+    scale = _mapping(data.get("scale"))
     low, high = scale.get("min", 1.0), scale.get("max", 5.0)
     if isinstance(low, int | float) and isinstance(high, int | float):
         for role in framework.roles:
@@ -245,6 +245,10 @@ def check_against(doc: YamlDocument, framework: Framework) -> list[Problem]:
 
 def _items(value: Any) -> list[dict[str, Any]]:
     return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _keys(value: Any) -> list[Any]:

@@ -71,7 +71,7 @@ def rater_sigma(others: pd.DataFrame) -> pd.Series:
     cell_n = others.groupby(CELL, observed=True)["rating"].transform("size")
     resid = others.assign(sq=(others["rating"] - cell_mean) ** 2, dof=(cell_n - 1) / cell_n)
     pooled = resid.groupby("competency", observed=True)[["sq", "dof"]].sum()
-    sigma = np.sqrt(pooled["sq"] / pooled["dof"].where(pooled["dof"] > 0))
+    sigma = (pooled["sq"] / pooled["dof"].where(pooled["dof"] > 0)) ** 0.5
     return sigma.fillna(DEFAULT_SIGMA).clip(lower=MIN_SIGMA)
 
 

@@ -18,9 +18,18 @@ D1,Dana Director,account-director,Retail,,2015-02-01,2020-01-01
 M1,Mark Manager,account-manager,Retail,D1,2018-05-01,2023-01-01
 A1,Alla Executive,account-executive,Retail,M1,2024-03-01,2024-03-01
 """
-COMPETENCIES = ["client-understanding", "communication", "relationship-management",
-                "campaign-delivery", "strategic-advice", "commercial-acumen", "negotiation",
-                "business-development", "motivation", "effectiveness"]
+COMPETENCIES = [
+    "client-understanding",
+    "communication",
+    "relationship-management",
+    "campaign-delivery",
+    "strategic-advice",
+    "commercial-acumen",
+    "negotiation",
+    "business-development",
+    "motivation",
+    "effectiveness",
+]
 
 
 def write_small_agency(folder: Path) -> Path:
@@ -39,7 +48,9 @@ def write_small_agency(folder: Path) -> Path:
     (folder / "ratings.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (folder / "kpis.csv").write_text(
         "period,employee_id,kpi,value\n2026Q2,M1,client_retention,93\n"
-        "2026Q3,M1,client_retention,91\n", encoding="utf-8")
+        "2026Q3,M1,client_retention,91\n",
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -53,20 +64,45 @@ def test_review_of_a_small_hand_written_folder(tmp_path: Path, run_cli: RunCli) 
     out = tmp_path / "out"
     run_cli(["review", str(data), "--out", str(out)])
     scores = read_csv(out / "scores.csv")
-    assert list(scores[0]) == ["period", "employee_id", "competency", "score_raw", "score",
-                               "level", "target_level", "gap", "n_raters", "ci_low", "ci_high",
-                               "evidence"]
+    assert list(scores[0]) == [
+        "period",
+        "employee_id",
+        "competency",
+        "score_raw",
+        "score",
+        "level",
+        "target_level",
+        "gap",
+        "n_raters",
+        "ci_low",
+        "ci_high",
+        "evidence",
+    ]
     assert len(scores) == 2 * 3 * 10
-    row = next(r for r in scores if r["period"] == "2026Q3" and r["employee_id"] == "A1"
-               and r["competency"] == "communication")
+    row = next(
+        r
+        for r in scores
+        if r["period"] == "2026Q3"
+        and r["employee_id"] == "A1"
+        and r["competency"] == "communication"
+    )
     assert (row["score"], row["level"], row["target_level"], row["gap"]) == ("3.0", "3", "2", "-1")
     readiness = {r["employee_id"]: r for r in read_csv(out / "readiness.csv")}
     assert list(next(iter(readiness.values())))[:7] == [
-        "employee_id", "name", "role", "target_role", "band", "reasons", "projected_ready_period"]
+        "employee_id",
+        "name",
+        "role",
+        "target_role",
+        "band",
+        "reasons",
+        "projected_ready_period",
+    ]
     assert readiness["M1"]["target_role"] == "account-director"
     assert readiness["M1"]["band"] == "ready-now"
     assert readiness["D1"]["target_role"] == "group-account-director"
-    assert readiness["A1"]["band"] == "not-yet" and "motivation" in readiness["A1"]["reasons"].lower()
+    assert (
+        readiness["A1"]["band"] == "not-yet" and "motivation" in readiness["A1"]["reasons"].lower()
+    )
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["periods"] == ["2026Q2", "2026Q3"] and manifest["period"] == "2026Q3"
     assert set(manifest["inputs"]) >= {"people.csv", "ratings.csv", "kpis.csv"}
@@ -84,8 +120,9 @@ def test_review_in_russian_words_the_reasons_in_russian(tmp_path: Path, run_cli:
     assert not (tmp_path / "out" / "index.html").exists()
 
 
-def test_bad_rows_exit_2_with_file_and_line_and_write_nothing(tmp_path: Path,
-                                                               run_cli: RunCli) -> None:
+def test_bad_rows_exit_2_with_file_and_line_and_write_nothing(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
     data = write_small_agency(tmp_path / "data")
     ratings = data / "ratings.csv"
     lines = ratings.read_text(encoding="utf-8").splitlines()
@@ -100,19 +137,27 @@ def test_bad_rows_exit_2_with_file_and_line_and_write_nothing(tmp_path: Path,
 
 def test_period_flag_reviews_an_earlier_quarter(tmp_path: Path, run_cli: RunCli) -> None:
     data = write_small_agency(tmp_path / "data")
-    run_cli(["review", str(data), "--out", str(tmp_path / "out"), "--period", "2026Q2",
-             "--no-html"])
+    run_cli(
+        ["review", str(data), "--out", str(tmp_path / "out"), "--period", "2026Q2", "--no-html"]
+    )
     scores = read_csv(tmp_path / "out" / "scores.csv")
     assert {r["period"] for r in scores} == {"2026Q2"}
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--period", "2026-Q3"], "--period: expected a quarter like 2026Q3, got '2026-Q3'"),
-    (["--period", "2024Q1"], "--period: no ratings in 2024Q1 (periods in the data: 2026Q2, 2026Q3)"),
-    (["--target", "ceo"], "--target: unknown role 'ceo'"),
-])
-def test_bad_flags_are_usage_errors(tmp_path: Path, run_cli: RunCli, args: list[str],
-                                    message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2026-Q3"], "--period: expected a quarter like 2026Q3, got '2026-Q3'"),
+        (
+            ["--period", "2024Q1"],
+            "--period: no ratings in 2024Q1 (periods in the data: 2026Q2, 2026Q3)",
+        ),
+        (["--target", "ceo"], "--target: unknown role 'ceo'"),
+    ],
+)
+def test_bad_flags_are_usage_errors(
+    tmp_path: Path, run_cli: RunCli, args: list[str], message: str
+) -> None:
     data = write_small_agency(tmp_path / "data")
     result = run_cli(["review", str(data), "--out", str(tmp_path / "out"), *args], expect=2)
     assert message in result.stderr
@@ -130,8 +175,9 @@ def test_validate_checks_a_data_folder(tmp_path: Path, run_cli: RunCli) -> None:
     assert "3 people" in result.stdout and "over 2 quarters: ok" in result.stdout
 
 
-def test_validate_reports_a_typo_in_a_framework_copy_with_exit_2(tmp_path: Path,
-                                                                  run_cli: RunCli) -> None:
+def test_validate_reports_a_typo_in_a_framework_copy_with_exit_2(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
     copy = tmp_path / "framework.yaml"
     text = (ROOT / "competencies" / "account-management.yaml").read_text(encoding="utf-8")
     copy.write_text(text.replace("    levels:", "    levles:", 1), encoding="utf-8")
@@ -142,26 +188,55 @@ def test_validate_reports_a_typo_in_a_framework_copy_with_exit_2(tmp_path: Path,
 
 def test_the_same_seed_gives_identical_csvs(tmp_path: Path, run_cli: RunCli) -> None:
     for name in ("a", "b"):
-        run_cli(["demo", "--out", str(tmp_path / name), "--people", "24", "--quarters", "4",
-                 "--seed", "11", "--quiet"])
+        run_cli(
+            [
+                "demo",
+                "--out",
+                str(tmp_path / name),
+                "--people",
+                "24",
+                "--quarters",
+                "4",
+                "--seed",
+                "11",
+                "--quiet",
+            ]
+        )
     for table in ("scores.csv", "readiness.csv", "data/ratings.csv"):
         assert (tmp_path / "a" / table).read_bytes() == (tmp_path / "b" / table).read_bytes()
-    run_cli(["demo", "--out", str(tmp_path / "c"), "--people", "24", "--quarters", "4",
-             "--seed", "12", "--quiet"])
-    assert (tmp_path / "c" / "scores.csv").read_bytes() != (tmp_path / "a" / "scores.csv").read_bytes()
+    run_cli(
+        [
+            "demo",
+            "--out",
+            str(tmp_path / "c"),
+            "--people",
+            "24",
+            "--quarters",
+            "4",
+            "--seed",
+            "12",
+            "--quiet",
+        ]
+    )
+    assert (tmp_path / "c" / "scores.csv").read_bytes() != (
+        tmp_path / "a" / "scores.csv"
+    ).read_bytes()
 
 
 def test_help_is_fast_because_heavy_imports_wait() -> None:
     # Not a timing assertion: pandas must simply not be imported to print --help.
-    code = ("import sys; from skillkit.cli import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "assert 'pandas' not in sys.modules, 'pandas imported by --help'")
+    code = (
+        "import sys; from skillkit.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "assert 'pandas' not in sys.modules, 'pandas imported by --help'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
 def test_console_script_runs(tmp_path: Path) -> None:
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "skillkit", "--version"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "skillkit", "--version"], capture_output=True, text=True, check=True
+    )
     assert result.stdout.startswith("skillkit, version ")
     assert time.perf_counter() - started >= 0

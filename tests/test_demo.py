@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from skillkit import demo
-from skillkit.framework import Framework, load_framework
+from skillkit.framework import Framework
 from skillkit.periods import to_ordinal
-from skillkit.rubric import Rubric, load_rubric
+from skillkit.pipeline import record_rules
+from skillkit.records import load_records
+from skillkit.rubric import Rubric
 
 PEOPLE_COLUMNS = [
     "employee_id", "name", "role", "team", "manager_id", "hire_date", "role_start",
@@ -24,16 +27,6 @@ CLIENT_FACING = {
     "client-understanding", "communication", "relationship-management", "strategic-advice",
     "effectiveness",
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def framework() -> Framework:
-    return load_framework()
-
-
-@pytest.fixture(scope="module")
-def rubric(framework: Framework) -> Rubric:
-    return load_rubric(framework)
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +146,29 @@ def test_clients_rate_client_facing_competencies_of_senior_people(
     assert (rungs >= framework.rung("senior-account-executive")).all()
     per_person = clients.groupby(["period", "employee_id"])["rater_id"].nunique()
     assert per_person.between(1, 2).all()
+
+
+def test_no_one_rates_a_person_twice_on_a_competency_in_a_quarter(
+    agency: dict[str, pd.DataFrame],
+) -> None:
+    keys = ["period", "employee_id", "rater_id", "competency"]
+    assert not agency["ratings"].duplicated(keys).any()
+    assert not agency["kpis"].duplicated(["period", "employee_id", "kpi"]).any()
+
+
+def test_the_tables_load_as_valid_records(
+    agency: dict[str, pd.DataFrame], framework: Framework, rubric: Rubric, tmp_path: Path
+) -> None:
+    for name, frame in agency.items():
+        (tmp_path / f"{name}.csv").write_bytes(
+            frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        )
+    records = load_records(tmp_path, record_rules(framework, rubric))
+    assert len(records.people) == len(agency["people"])
+    assert len(records.ratings) == len(agency["ratings"])
+    assert len(records.kpis) == len(agency["kpis"])
+    assert len(records.promotions) == len(agency["promotions"])
+    assert "O'Neill" in " ".join(records.people["name"])
 
 
 def test_ratings_lie_on_the_scale_in_half_steps(agency: dict[str, pd.DataFrame]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from skillkit import __version__
@@ -14,6 +14,7 @@ from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
 from skillkit.report import charts
 from skillkit.report.i18n import BAND_NAMES, UI, number, percent
+from skillkit.report.values import optional_float, optional_int
 from skillkit.report.wording import plan_texts, reason_texts
 
 BAND_ORDER = {band: i for i, band in enumerate(BANDS)}
@@ -138,14 +139,16 @@ def meta(site: SiteIndex, title: str, root: str) -> Meta:
     )
 
 
-def level_cell(level: object, target: object, score: object, lang: Lang) -> Cell:
+def level_cell(level: Any, target: Any, score: Any, lang: Lang) -> Cell:
     """A level coloured by its distance to the target."""
-    if pd.isna(level) or pd.isna(target):
+    shown, wanted = optional_int(level), optional_int(target)
+    if shown is None or wanted is None:
         return Cell("—", "lv-none", UI[lang]["legend_none"])
-    gap = int(target) - int(level)  # type: ignore[call-overload]
+    gap = wanted - shown
     css = "lv-met" if gap <= 0 else ("lv-one" if gap == 1 else "lv-more")
-    title = f"{UI[lang]['score']} {number(float(score), lang, 2)} · {UI[lang]['target']} {target}"
-    return Cell(str(int(level)), css, title)  # type: ignore[call-overload]
+    score_text = number(optional_float(score), lang, 2)
+    title = f"{UI[lang]['score']} {score_text} · {UI[lang]['target']} {wanted}"
+    return Cell(str(shown), css, title)
 
 
 def build_site(
@@ -197,16 +200,12 @@ def build_site(
             band_label=BAND_NAMES[lang][str(r["band"])],
             target_role=role_names.get(str(r["target_role"]), "—"),
             projected=str(r["projected_ready_period"]) or "—",
-            coverage=percent(_float(r.get("coverage")), lang),
+            coverage=percent(optional_float(r.get("coverage")), lang),
             reasons=reason_map.get(employee, ()),
             takes=plan_map.get(employee, ()),
             cells=tuple(cells.get((employee, c), empty) for c in fw.competency_ids),
         )
     return SiteIndex(a, lang, generated_at, person_slugs, team_slugs, rows)
-
-
-def _float(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def org_page(site: SiteIndex) -> OrgPage:
@@ -258,9 +257,10 @@ def _headcount(
     table = pd.crosstab(people["role"].astype(str), people["team"].astype(str))
     table = table.reindex(index=list(ladder), fill_value=0)
     teams = tuple(str(t) for t in table.columns)
+    counts = table.to_numpy(dtype="int64")
     rows = tuple(
-        (names[role], tuple(int(v) for v in table.loc[role]), int(table.loc[role].sum()))
-        for role in ladder
+        (names[role], tuple(int(v) for v in counts[i]), int(counts[i].sum()))
+        for i, role in enumerate(ladder)
     )
     return Headcount(teams, rows, tuple(int(v) for v in table.sum()), int(table.to_numpy().sum()))
 
@@ -280,8 +280,8 @@ def _team_heat(site: SiteIndex, latest: pd.DataFrame) -> tuple[HeatRow, ...]:
     if len(hidden) == 1 and len(visible) > 0:
         # One hidden team could be recovered from the organisation row minus the others.
         hidden.add(visible.index[0])
-    means = data.groupby(["team", "competency"])[["level", "diff"]].mean()
-    org = data.groupby("competency")[["level", "diff"]].mean()
+    means = _means(data, ["team", "competency"])
+    org = _means(data, ["competency"])
     comps = a.framework.competency_ids
     rows = []
     for team in sorted(sizes.index):
@@ -290,36 +290,42 @@ def _team_heat(site: SiteIndex, latest: pd.DataFrame) -> tuple[HeatRow, ...]:
                 Cell(ui["suppressed_cell"], "lv-none", ui["suppressed_cell"]) for _ in comps
             )
         else:
-            cells = tuple(_mean_cell(means, (team, c), lang) for c in comps)
+            cells = tuple(_mean_cell(means.get((team, c)), lang) for c in comps)
         rows.append(
             HeatRow(
                 str(team), f"teams/{site.team_slugs.get(team, '')}.html", int(sizes[team]), cells
             )
         )
-    if len(sizes) >= min_size or len(data["employee_id"].unique()) >= min_size:
+    if data["employee_id"].nunique() >= min_size:
         rows.append(
             HeatRow(
                 ui["total"],
                 "",
                 int(data["employee_id"].nunique()),
-                tuple(_mean_cell(org, c, lang) for c in comps),
+                tuple(_mean_cell(org.get((c,)), lang) for c in comps),
             )
         )
     return tuple(rows)
 
 
-def _mean_cell(table: pd.DataFrame, key: object, lang: Lang) -> Cell:
-    if key not in table.index:
+def _means(data: pd.DataFrame, keys: list[str]) -> dict[tuple[Any, ...], tuple[float, float]]:
+    """Mean level and mean distance to target per group, keyed by tuples."""
+    means = data.groupby(keys)[["level", "diff"]].mean()
+    index = means.index if isinstance(means.index, pd.MultiIndex) else [(k,) for k in means.index]
+    return {
+        tuple(key): (float(level), float(diff))
+        for key, level, diff in zip(index, means["level"], means["diff"], strict=True)
+    }
+
+
+def _mean_cell(values: tuple[float, float] | None, lang: Lang) -> Cell:
+    if values is None:
         return Cell("—", "lv-none", UI[lang]["legend_none"])
-    level, diff = table.loc[key, "level"], table.loc[key, "diff"]  # type: ignore[index]
+    level, diff = values
     css = "lv-met" if diff >= -0.25 else ("lv-one" if diff >= -1 else "lv-more")
     sign = "+" if diff >= 0 else "−"
-    return Cell(
-        number(float(level), lang),
-        css,
-        f"{UI[lang]['mean_level']} {number(float(level), lang)} "
-        f"({sign}{number(abs(float(diff)), lang)})",
-    )
+    title = f"{UI[lang]['mean_level']} {number(level, lang)} ({sign}{number(abs(diff), lang)})"
+    return Cell(number(level, lang), css, title)
 
 
 def team_page(site: SiteIndex, team: str) -> TeamPage:
@@ -337,8 +343,3 @@ def team_page(site: SiteIndex, team: str) -> TeamPage:
         competencies=tuple(c.name(lang) for c in a.framework.competencies),
         people=tuple(site.rows[e] for e in ordered["employee_id"]),
     )
-
-
-def quarters_label(value: float) -> str:
-    """Whole quarters as text ('∞' when no progress)."""
-    return str(int(value)) if np.isfinite(value) else "∞"

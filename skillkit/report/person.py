@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -12,6 +13,7 @@ from skillkit.models import Lang
 from skillkit.report import charts
 from skillkit.report.context import Cell, Meta, PersonRow, SiteIndex, level_cell, meta
 from skillkit.report.i18n import SOURCE_NAMES, UI, number
+from skillkit.report.values import optional_float, optional_int
 
 MANAGER = "manager"
 
@@ -114,9 +116,8 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
     role_id = str(a.records.people.set_index("employee_id").loc[employee, "role"])
     target_id = str(ready["target_role"])
     latest = data.scores[data.scores["period"] == a.period].set_index("competency")
-    slopes = data.trends.set_index("competency")["slope"] if not data.trends.empty else {}
     comps = fw.competency_ids
-    levels = [_opt(latest["level"].get(c)) if c in latest.index else None for c in comps]
+    levels = [optional_float(latest["level"].get(c)) if c in latest.index else None for c in comps]
     role_targets = fw.role(role_id).targets
     next_targets = fw.role(target_id).targets if target_id else {}
     series = [
@@ -141,16 +142,16 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
     )
     shown_periods = list(a.periods[-a.rubric.trend_quarters * 2 :])
     quarters = quarters.reindex(columns=shown_periods)
-    in_role = ready.get("quarters_in_role")
+    in_role = optional_int(ready.get("quarters_in_role"))
     return PersonPage(
         meta=meta(site, row.name, "../"),
         ui=ui,
         row=row,
         team_href=f"../teams/{site.team_slugs.get(row.team, '')}.html",
-        quarters_in_role=ui["unknown"] if pd.isna(in_role) else str(int(in_role)),
+        quarters_in_role=ui["unknown"] if in_role is None else str(in_role),
         radar_svg=charts.radar(names, series, title=ui["radar_title"]),
         competencies=tuple(
-            _competency_row(fw, c, latest, quarters, slopes, role_targets, next_targets, lang)
+            _competency_row(fw, c, latest, quarters, role_targets, next_targets, lang)
             for c in comps
         ),
         self_rows=_self_rows(fw, latest, a.rubric.blind_spot_threshold, lang),
@@ -175,50 +176,43 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
     )
 
 
-def _opt(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
-
-
 def _competency_row(
     fw: Framework,
     comp: str,
     latest: pd.DataFrame,
     quarters: pd.DataFrame,
-    slopes: object,
     role_targets: Mapping[str, int],
     next_targets: Mapping[str, int],
     lang: Lang,
 ) -> CompetencyRow:
     ui = UI[lang]
-    have = comp in latest.index
-    get = (lambda col: latest.at[comp, col]) if have else (lambda col: None)
-    level, score = get("level"), get("score")
-    nxt = None if level is None or pd.isna(level) else int(level) + 1
-    if nxt is None:
-        nxt = 1
-    indicator = fw.competency(comp).level(nxt).indicator(lang) if nxt <= 5 else ui["at_top_level"]
-    history = tuple(_opt(v) for v in quarters.loc[comp]) if comp in quarters.index else ()
+    row: dict[str, Any] = (
+        {str(k): v for k, v in latest.loc[comp].items()} if comp in latest.index else {}
+    )
+    level, score = optional_int(row.get("level")), optional_float(row.get("score"))
+    step_up = 1 if level is None else level + 1
+    competency = fw.competency(comp)
+    history = tuple(optional_float(v) for v in quarters.loc[comp]) if comp in quarters.index else ()
+    low, high = optional_float(row.get("ci_low")), optional_float(row.get("ci_high"))
     return CompetencyRow(
-        name=fw.competency(comp).name(lang),
+        name=competency.name(lang),
         cell=level_cell(level, role_targets[comp], score, lang),
-        score=number(_opt(score), lang, 2),
-        interval=(
-            f"{number(_opt(get('ci_low')), lang)}–{number(_opt(get('ci_high')), lang)}"
-            if have and not pd.isna(score)
-            else "—"
-        ),
+        score=number(score, lang, 2),
+        interval=f"{number(low, lang)}–{number(high, lang)}" if score is not None else "—",
         target=str(role_targets[comp]),
         target_next=str(next_targets.get(comp, "—")),
         trend_svg=charts.sparkline(
             history,
-            title=f"{ui['trend']}: {fw.competency(comp).name(lang)}",
+            title=f"{ui['trend']}: {competency.name(lang)}",
             target=float(next_targets.get(comp, role_targets[comp])),
         )
         if history
         else "",
-        evidence=ui[str(get("evidence"))] if have else ui["insufficient"],
-        raters=int(get("n_raters")) if have else 0,
-        next_indicator=indicator,
+        evidence=ui[str(row.get("evidence", "insufficient"))],
+        raters=optional_int(row.get("n_raters")) or 0,
+        next_indicator=(
+            competency.level(step_up).indicator(lang) if step_up <= 5 else ui["at_top_level"]
+        ),
     )
 
 
@@ -231,8 +225,8 @@ def _self_rows(
         if comp.id not in latest.index:
             continue
         mine, theirs = (
-            _opt(latest.at[comp.id, "self_rating"]),
-            _opt(latest.at[comp.id, "others_score"]),
+            optional_float(latest.at[comp.id, "self_rating"]),
+            optional_float(latest.at[comp.id, "others_score"]),
         )
         if mine is None or theirs is None:
             continue
@@ -268,10 +262,10 @@ def _sources(ratings: pd.DataFrame, min_raters: int, lang: Lang) -> tuple[Source
     for source in ("manager", "peer", "direct_report", "client"):
         if source not in stats.index:
             continue
-        n = int(stats.at[source, "raters"])
+        n = optional_int(stats.at[source, "raters"]) or 0
         shown = source == MANAGER or n >= min_raters
         mean = (
-            number(float(stats.at[source, "mean"]), lang)
+            number(optional_float(stats.at[source, "mean"]), lang)
             if shown
             else UI[lang]["suppressed"].format(n=min_raters)
         )
@@ -302,7 +296,7 @@ def _kpis(site: SiteIndex, kpis: pd.DataFrame) -> tuple[KpiRow, ...]:
         if values.empty:
             continue
         last = values.sort_values("period", key=lambda s: s.astype(str)).iloc[-1]
-        value = float(last["value"])
+        value = optional_float(last.at["value"]) or 0.0
         rows.append(
             KpiRow(
                 name=kpi.name(lang),
@@ -321,7 +315,7 @@ def _kpis(site: SiteIndex, kpis: pd.DataFrame) -> tuple[KpiRow, ...]:
 
 def _trend(quarters: pd.DataFrame, shown: list[str], label: str, target: float | None) -> str:
     means = quarters.mean(axis=0) if not quarters.empty else pd.Series(dtype="float64")
-    values = tuple(_opt(means.get(p)) for p in shown)
+    values = tuple(optional_float(means.get(p)) for p in shown)
     return charts.trend_lines(
         shown, [charts.Series(label, values, "primary")], title=label, target=target
     )
@@ -338,10 +332,10 @@ def _suggestions(
     """Development suggestions for the largest gaps (the plan first, then the target levels)."""
     gaps = []
     for comp in fw.competency_ids:
-        level = _opt(latest.at[comp, "level"]) if comp in latest.index else None
+        level = optional_float(latest.at[comp, "level"]) if comp in latest.index else None
         if level is not None and level < 5:
             in_plan = comp in set(plan["competency"])
-            gaps.append((not in_plan, -(targets[comp] - level), comp, int(level)))
+            gaps.append((not in_plan, level - targets[comp], comp, int(level)))
     chosen = sorted(gaps)[:limit]
     chosen = [g for g in chosen if not g[0] or g[1] < 0] or sorted(gaps, key=lambda g: g[3])[:1]
     out = []

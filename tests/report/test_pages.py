@@ -5,32 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import RunCli
 from tests.test_cli import write_small_agency
 
-HOSTILE = "<script>alert(1)</script>"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A review of the small agency plus one person whose name, team and comment are hostile."""
-    from click.testing import CliRunner
-
-    from skillkit.cli import main
-
-    root = tmp_path_factory.mktemp("site")
-    data = write_small_agency(root / "data")
-    with (data / "people.csv").open("a", encoding="utf-8") as people:
-        people.write(f'X1,"{HOSTILE}",account-executive,"{HOSTILE}",M1,,\n')
-    with (data / "ratings.csv").open("a", encoding="utf-8") as ratings:
-        for competency in ("communication", "motivation"):
-            ratings.write(f'2026Q3,X1,M1,manager,{competency},2,"{HOSTILE}"\n')
-    result = CliRunner().invoke(main, ["review", str(data), "--out", str(root / "out")])
-    assert result.exit_code == 0, result.output
-    return root / "out"
 
 
 def pages(site: Path) -> list[Path]:
@@ -41,7 +19,11 @@ def test_one_page_for_the_organisation_each_team_and_each_person(site: Path) -> 
     names = {p.relative_to(site).as_posix() for p in pages(site)}
     assert "index.html" in names
     assert {n for n in names if n.startswith("people/")} == {
-        "people/A1.html", "people/D1.html", "people/M1.html", "people/X1.html"}
+        "people/A1.html",
+        "people/D1.html",
+        "people/M1.html",
+        "people/X1.html",
+    }
     assert len([n for n in names if n.startswith("teams/")]) == 2
 
 
@@ -62,8 +44,12 @@ def test_hostile_team_gets_a_safe_file_name_inside_the_output(site: Path) -> Non
 def test_no_page_references_the_network(site: Path) -> None:
     for page in pages(site):
         html = page.read_text(encoding="utf-8").replace(SVG_NAMESPACE, "")
-        assert not re.search(r"https?:|//[a-z0-9.-]+\.[a-z]{2,}/|<link|@import|url\(|<script|<img"
-                             r"|<iframe|src=", html, re.IGNORECASE), page
+        assert not re.search(
+            r"https?:|//[a-z0-9.-]+\.[a-z]{2,}/|<link|@import|url\(|<script|<img"
+            r"|<iframe|src=",
+            html,
+            re.IGNORECASE,
+        ), page
 
 
 def test_links_between_pages_resolve(site: Path) -> None:
@@ -75,9 +61,15 @@ def test_links_between_pages_resolve(site: Path) -> None:
 
 def test_person_page_shows_the_parts_an_executive_needs(site: Path) -> None:
     html = (site / "people" / "A1.html").read_text(encoding="utf-8")
-    for part in ("Promotion readiness", "Current levels against targets", "What the next level",
-                 "How you see yourself", "Development suggestions", "Trends across quarters",
-                 "<svg"):
+    for part in (
+        "Promotion readiness",
+        "Current levels against targets",
+        "What the next level",
+        "How you see yourself",
+        "Development suggestions",
+        "Trends across quarters",
+        "<svg",
+    ):
         assert part in html, part
     # The manager's comment is shown; no rater id ever is.
     assert "clear contact reports" in html and "M1" not in html.replace("M1.html", "")
