@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 LANG = click.Choice(["en", "ru"])
 EXIT_INPUT = 2
+PAGE_FOLDERS = ("people", "teams")  # folders whose pages belong to skillkit alone
 
 
 def reports_user_errors(command: F) -> F:
@@ -69,6 +70,17 @@ def write_atomically(out: Path, files: Mapping[str, bytes]) -> None:
             (staging / relative).replace(root / relative)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    remove_stale_pages(root, files)
+
+
+def remove_stale_pages(root: Path, files: Mapping[str, bytes]) -> None:
+    """Drop team and person pages an earlier run left: a leaver's page must not linger."""
+    for folder in PAGE_FOLDERS:
+        if not any(name.startswith(f"{folder}/") for name in files):
+            continue
+        for page in (root / folder).glob("*.html"):
+            if f"{folder}/{page.name}" not in files:
+                page.unlink()
 
 
 def echo_warnings(warnings: tuple[Problem, ...], quiet: bool) -> None:

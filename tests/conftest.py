@@ -14,6 +14,19 @@ from skillkit.rubric import Rubric, load_rubric
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
+# The ten competency ids of DOMAIN.md, in the order of its table.
+COMPETENCIES = (
+    "client-understanding",
+    "communication",
+    "relationship-management",
+    "campaign-delivery",
+    "strategic-advice",
+    "commercial-acumen",
+    "negotiation",
+    "business-development",
+    "motivation",
+    "effectiveness",
+)
 
 
 @pytest.fixture(scope="session")

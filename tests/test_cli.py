@@ -11,25 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, RunCli
+from tests.conftest import COMPETENCIES, ROOT, RunCli
 
 PEOPLE = """employee_id,name,role,team,manager_id,hire_date,role_start
 D1,Dana Director,account-director,Retail,,2015-02-01,2020-01-01
 M1,Mark Manager,account-manager,Retail,D1,2018-05-01,2023-01-01
 A1,Alla Executive,account-executive,Retail,M1,2024-03-01,2024-03-01
 """
-COMPETENCIES = [
-    "client-understanding",
-    "communication",
-    "relationship-management",
-    "campaign-delivery",
-    "strategic-advice",
-    "commercial-acumen",
-    "negotiation",
-    "business-development",
-    "motivation",
-    "effectiveness",
-]
 
 
 def write_small_agency(folder: Path) -> Path:
@@ -240,3 +228,21 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert result.stdout.startswith("skillkit, version ")
     assert time.perf_counter() - started >= 0
+
+
+def test_a_rerun_removes_the_pages_of_people_who_left(tmp_path: Path, run_cli: RunCli) -> None:
+    data = write_small_agency(tmp_path / "data")
+    out = tmp_path / "out"
+    run_cli(["review", str(data), "--out", str(out), "--quiet"])
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    people = (data / "people.csv").read_text(encoding="utf-8").splitlines()
+    (data / "people.csv").write_text("\n".join(people[:3]) + "\n", encoding="utf-8")
+    ratings = [
+        r
+        for r in (data / "ratings.csv").read_text(encoding="utf-8").splitlines()
+        if ",A1," not in r
+    ]
+    (data / "ratings.csv").write_text("\n".join(ratings) + "\n", encoding="utf-8")
+    run_cli(["review", str(data), "--out", str(out), "--quiet"])
+    assert sorted(p.name for p in (out / "people").iterdir()) == ["D1.html", "M1.html"]
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"

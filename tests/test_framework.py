@@ -9,7 +9,7 @@ import pytest
 
 from skillkit.errors import InputError
 from skillkit.framework import Framework, load_framework
-from tests.conftest import ROOT
+from tests.conftest import COMPETENCIES, ROOT
 
 # Target levels by role, in the order of the competency table of DOMAIN.md.
 DOMAIN_TARGETS = {
@@ -20,18 +20,6 @@ DOMAIN_TARGETS = {
     "account-director": [4, 4, 4, 4, 4, 4, 4, 4, 4, 3],
     "group-account-director": [5, 5, 5, 4, 5, 5, 5, 5, 5, 4],
 }
-COMPETENCIES = (
-    "client-understanding",
-    "communication",
-    "relationship-management",
-    "campaign-delivery",
-    "strategic-advice",
-    "commercial-acumen",
-    "negotiation",
-    "business-development",
-    "motivation",
-    "effectiveness",
-)
 
 
 def test_bundled_framework_has_the_ten_competencies_in_order(framework: Framework) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from skillkit.errors import InputError
 from skillkit.records import RecordRules, Records, load_records
+from tests.conftest import COMPETENCIES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
 INVALID = FIXTURES / "invalid"
@@ -26,18 +27,7 @@ RULES = RecordRules(
         "account-director",
         "group-account-director",
     ),
-    competencies=(
-        "client-understanding",
-        "communication",
-        "relationship-management",
-        "campaign-delivery",
-        "strategic-advice",
-        "commercial-acumen",
-        "negotiation",
-        "business-development",
-        "motivation",
-        "effectiveness",
-    ),
+    competencies=COMPETENCIES,
     kpis=(
         "client_retention",
         "client_nps",

@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import itertools
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-# Okabe-Ito hues (colour-blind safe) with calm greys; every element also has a class for CSS.
-_PALETTE: dict[str, str] = {
-    "primary": "#0072B2",
-    "target": "#D55E00",
-    "next": "#CC79A7",
-    "muted": "#8C8C8C",
-    "second": "#E69F00",
-    "ready-now": "#009E73",
-    "ready-1y": "#0072B2",
-    "ready-2y": "#56B4E9",
-    "not-yet": "#A8A8A8",
-    "insufficient-evidence": "#E69F00",
-    "ink": "#1F2937",
-    "text": "#4B5563",
-    "faint": "#6B7280",
-    "axis": "#9CA3AF",
-    "grid": "#E5E7EB",
-    "paper": "#FFFFFF",
-    "zone1": "#F1F4F8",
-    "zone2": "#E2E8F0",
-    "zone3": "#D0D9E4",
-    "zone4": "#BCC8D6",
-    "zone5": "#A7B6C8",
-}
-_DASH = {"target": "6 4", "next": "2 3"}
+from skillkit.report import svg
+
 _KINDS = ("primary", "target", "next", "muted")
 _BANDS = ("ready-now", "ready-1y", "ready-2y", "not-yet", "insufficient-evidence")
-_FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-Attr = float | str | None
 
 
 @dataclass(frozen=True)
@@ -54,100 +26,8 @@ class Series:
             raise ValueError(f"series kind must be one of {', '.join(_KINDS)}, got {self.kind!r}")
 
 
-def _esc(text: object) -> str:
-    return html.escape(_XML_INVALID.sub("", str(text)), quote=True)
-
-
-def _n(x: float) -> str:
-    """A coordinate rounded to one decimal, so the output is byte-stable."""
-    s = f"{x:.1f}".removesuffix(".0")
-    return "0" if s == "-0" else s
-
-
-def _num(x: float) -> str:
-    """A value for people: at most two decimals, thousands separated."""
-    s = f"{x:,.2f}".rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
-
-
 def _finite(v: float | None) -> float | None:
     return None if v is None or not math.isfinite(v) else float(v)
-
-
-def _width(text: str, size: float) -> float:
-    # No font metrics without a browser: a generous average glyph width keeps labels unclipped.
-    return len(text) * size * 0.6
-
-
-def _el(tag: str, content: str = "", /, **attrs: Attr) -> str:
-    """Markup for one element: `font_size` → font-size, `class_` → class, None is left out."""
-    items = "".join(
-        f' {key.rstrip("_").replace("_", "-")}="{_esc(v) if isinstance(v, str) else _n(v)}"'
-        for key, v in attrs.items()
-        if v is not None
-    )
-    return f"<{tag}{items}>{content}</{tag}>" if content else f"<{tag}{items}/>"
-
-
-def _text(
-    x: float,
-    y: float,
-    s: str,
-    size: float = 11,
-    anchor: str = "start",
-    fill: str = "text",
-    cls: str = "sk-label",
-    **extra: Attr,
-) -> str:
-    attrs: dict[str, Attr] = {"x": x, "y": y, "font_size": size, "text_anchor": anchor}
-    return _el("text", _esc(s), class_=cls, fill=_PALETTE[fill], **attrs, **extra)
-
-
-def _line(cls: str, x1: float, y1: float, x2: float, y2: float, **style: Attr) -> str:
-    return _el(
-        "line", class_=cls, x1=x1, y1=y1, x2=x2, y2=y2, **(style or {"stroke": _PALETTE["grid"]})
-    )
-
-
-def _rect(cls: str, x: float, y: float, w: float, h: float, fill: str, **extra: Attr) -> str:
-    tip = _el("title", _esc(extra.pop("tip"))) if extra.get("tip") else ""
-    return _el("rect", tip, class_=cls, x=x, y=y, width=w, height=h, fill=_PALETTE[fill], **extra)
-
-
-def _dot(cls: str, x: float, y: float, r: float, tip: str, **paint: Attr) -> str:
-    return _el(
-        "circle", _el("title", _esc(tip)) if tip else "", class_=cls, cx=x, cy=y, r=r, **paint
-    )
-
-
-def _stroke(kind: str, width: float = 2.0) -> dict[str, Attr]:
-    colour = _PALETTE.get(kind, _PALETTE["primary"])
-    dash = _DASH.get(kind)
-    return {
-        "stroke": colour,
-        "stroke_width": width,
-        "stroke_dasharray": dash,
-        "stroke_linejoin": "round",
-        "stroke_linecap": "round",
-    }
-
-
-def _pts(points: Sequence[tuple[float, float]]) -> str:
-    return " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
-
-
-def _svg(name: str, box: tuple[float, float, float, float], title: str, body: str) -> str:
-    view = " ".join(_n(v) for v in box)
-    style = f"width:100%;max-width:{_n(box[2])}px;height:auto;vertical-align:middle"
-    root = {"xmlns": "http://www.w3.org/2000/svg", "class_": f"sk-chart sk-{name}", "role": "img"}
-    attrs: dict[str, Attr] = {"aria_label": title, "viewBox": view, "style": style}
-    return _el("svg", _el("title", _esc(title)) + body, **root, **attrs, font_family=_FONT)
-
-
-def _no_data(name: str, title: str, text: str, w: float = 560, h: float = 60) -> str:
-    size = 12 if h >= 40 else 9
-    label = _text(w / 2, h / 2 + size * 0.35, text, size, "middle", "faint", "sk-nodata")
-    return _svg(name, (0, 0, w, h), title, label)
 
 
 def _step(span: float, most: int) -> float:
@@ -164,8 +44,8 @@ def _ticks(lo: float, hi: float, step: float = 0.0) -> list[float]:
 
 def _grid(ticks: Sequence[float], py: Callable[[float], float], left: float, right: float) -> str:
     return "".join(
-        _line("sk-grid", left, py(t), right, py(t))
-        + _text(left - 6, py(t) + 4, _num(t), 10, "end", "faint", "sk-tick")
+        svg.line("sk-grid", left, py(t), right, py(t))
+        + svg.text(left - 6, py(t) + 4, svg.number(t), 10, "end", "faint", "sk-tick")
         for t in ticks
     )
 
@@ -174,54 +54,6 @@ def _check(series: Sequence[Series], count: int, what: str) -> None:
     for s in series:
         if len(s.values) != count:
             raise ValueError(f"series {s.label!r} has {len(s.values)} values for {count} {what}")
-
-
-def _wrap(text: str, limit: int = 18) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= limit:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines or [""]
-
-
-def _legend(
-    entries: Sequence[tuple[str, str]], x0: float, width: float, y: float, box: bool = False
-) -> tuple[str, float]:
-    """Legend rows centred in [x0, x0 + width] below y; returns the markup and its height."""
-    rows: list[list[tuple[str, str, float]]] = [[]]
-    used = 0.0
-    for label, kind in entries:
-        w = 26 + _width(label, 11)
-        if rows[-1] and used + w > width:
-            rows.append([])
-            used = 0.0
-        rows[-1].append((label, kind, w))
-        used += w + 16
-    parts: list[str] = []
-    for r, row in enumerate(rows):
-        x = x0 + (width - sum(w + 16 for *_, w in row) + 16) / 2
-        cy = y + 8 + r * 20
-        for label, kind, w in row:
-            swatch = (
-                _rect("sk-swatch", x, cy - 5, 18, 10, kind, rx=2)
-                if box
-                else _line("sk-swatch", x, cy, x + 18, cy, **_stroke(kind, 2.5))
-            )
-            label_svg = _text(x + 24, cy + 4, label, cls="sk-legend-label")
-            parts.append(_el("g", swatch + label_svg, class_=f"sk-legend-item sk-{kind}"))
-            x += w + 16
-    return _el("g", "".join(parts), class_="sk-legend"), 20.0 * len(rows)
-
-
-def _path(points: Sequence[tuple[float, float] | None]) -> str:
-    """SVG path data through the points, lifting the pen at None (a gap)."""
-    out: list[str] = []
-    for prev, p in itertools.pairwise([None, *points]):
-        if p is not None:
-            out.append(f"{'M' if prev is None else 'L'}{_n(p[0])} {_n(p[1])}")
-    return " ".join(out)
 
 
 def radar(
@@ -238,7 +70,7 @@ def radar(
     if not max_value > min_value:
         raise ValueError(f"max_value ({max_value}) must be above min_value ({min_value})")
     if not axes or not series:
-        return _no_data("radar", title, no_data, 320)
+        return svg.no_data_chart("radar", title, no_data, 320)
     n, radius = len(axes), 110.0
     angles = [-math.pi / 2 + 2 * math.pi * i / n for i in range(n)]
 
@@ -253,21 +85,23 @@ def radar(
     grid: list[str] = []
     ticks: list[str] = []
     for t in rings:
-        outline = {"fill": "none", "stroke": _PALETTE["grid"]}
-        points = _pts([at(i, t) for i in range(n)])
-        ring = _el("polygon", class_="sk-ring", points=points, **outline)
-        grid.append(ring if n >= 3 else _dot("sk-ring", 0, 0, radius * frac(t), "", **outline))
+        outline = {"fill": "none", "stroke": svg.PALETTE["grid"]}
+        points = svg.points([at(i, t) for i in range(n)])
+        ring = svg.element("polygon", class_="sk-ring", points=points, **outline)
+        grid.append(ring if n >= 3 else svg.dot("sk-ring", 0, 0, radius * frac(t), "", **outline))
         # Drawn over the series with a white halo, so ring values stay legible.
-        halo: dict[str, Attr] = {"stroke": _PALETTE["paper"], "stroke_width": 3}
+        halo: dict[str, svg.Attr] = {"stroke": svg.PALETTE["paper"], "stroke_width": 3}
         y = -radius * frac(t) - 3
         ticks.append(
-            _text(4, y, _num(t), 9, "start", "faint", "sk-tick", paint_order="stroke", **halo)
+            svg.text(
+                4, y, svg.number(t), 9, "start", "faint", "sk-tick", paint_order="stroke", **halo
+            )
         )
-    grid += [_line("sk-spoke", 0, 0, *at(i, max_value)) for i in range(n)]
+    grid += [svg.line("sk-spoke", 0, 0, *at(i, max_value)) for i in range(n)]
     box = [-radius - 8, -radius - 12, radius + 8, radius + 8]
     labels: list[str] = []
     for i, axis in enumerate(axes):
-        lines, size, lh = _wrap(axis), 12.0, 14.0
+        lines, size, lh = svg.wrap(axis), 12.0, 14.0
         cos, sin = math.cos(angles[i]), math.sin(angles[i])
         x, y = (radius + 12) * cos, (radius + 12) * sin
         anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
@@ -276,31 +110,35 @@ def radar(
         else:
             first = y + size if sin > 0.3 else y - (len(lines) - 1) * lh / 2 + size * 0.35
         for k, line in enumerate(lines):
-            w, ly = _width(line, size), first + k * lh
+            w, ly = svg.text_width(line, size), first + k * lh
             left = x - w if anchor == "end" else x - w / 2 if anchor == "middle" else x
             box[0], box[1] = min(box[0], left - 4), min(box[1], ly - size)
             box[2], box[3] = max(box[2], left + w + 4), max(box[3], ly + 4)
-            labels.append(_text(x, ly, line, size, anchor, "ink", "sk-axis-label"))
+            labels.append(svg.text(x, ly, line, size, anchor, "ink", "sk-axis-label"))
     shapes: list[str] = []
     dots: list[str] = []
     for s in series:
-        colour, primary = _PALETTE[s.kind], s.kind == "primary"
+        colour, primary = svg.PALETTE[s.kind], s.kind == "primary"
         clean = [_finite(v) for v in s.values]
         pts = [at(i, v) for i, v in enumerate(clean)]
-        fill: dict[str, Attr] = {"fill": colour, "fill_opacity": 0.16} if primary else {}
-        paint = {"fill": "none", **fill, **_stroke(s.kind, 2 if primary else 1.6)}
-        shapes.append(_el("polygon", class_=f"sk-series sk-{s.kind}", points=_pts(pts), **paint))
+        fill: dict[str, svg.Attr] = {"fill": colour, "fill_opacity": 0.16} if primary else {}
+        paint = {"fill": "none", **fill, **svg.stroke(s.kind, 2 if primary else 1.6)}
+        shapes.append(
+            svg.element("polygon", class_=f"sk-series sk-{s.kind}", points=svg.points(pts), **paint)
+        )
         for axis, (x, y), v in zip(axes, pts, clean, strict=True):
-            tip = f"{axis} · {s.label}: {no_data if v is None else _num(v)}"
+            tip = f"{axis} · {s.label}: {no_data if v is None else svg.number(v)}"
             cls = f"sk-vertex sk-{s.kind}" + (" sk-missing" if v is None else "")
-            ring, body = (colour, _PALETTE["paper"]) if v is None else (_PALETTE["paper"], colour)
+            ring, body = (
+                (colour, svg.PALETTE["paper"]) if v is None else (svg.PALETTE["paper"], colour)
+            )
             r = 3.5 if primary else 2.5
-            dots.append(_dot(cls, x, y, r, tip, fill=body, stroke=ring, stroke_width=1.5))
+            dots.append(svg.dot(cls, x, y, r, tip, fill=body, stroke=ring, stroke_width=1.5))
     width = max(box[2] - box[0], 320.0)
     x0 = (box[0] + box[2] - width) / 2
-    legend, legend_h = _legend([(s.label, s.kind) for s in series], x0, width, box[3] + 10)
+    legend, legend_h = svg.legend([(s.label, s.kind) for s in series], x0, width, box[3] + 10)
     body = "".join(grid + shapes + ticks + dots + labels) + legend
-    return _svg("radar", (x0, box[1], width, box[3] + 18 + legend_h - box[1]), title, body)
+    return svg.chart("radar", (x0, box[1], width, box[3] + 18 + legend_h - box[1]), title, body)
 
 
 def trend_lines(
@@ -318,7 +156,7 @@ def trend_lines(
     if not y_max > y_min:
         raise ValueError(f"y_max ({y_max}) must be above y_min ({y_min})")
     if not periods or all(_finite(v) is None for s in series for v in s.values):
-        return _no_data("trend", title, no_data)
+        return svg.no_data_chart("trend", title, no_data)
     width, left, right, top, height = 560.0, 34.0, 526.0, 10.0, 170.0
     n, inner = len(periods), right - left - 24
 
@@ -329,40 +167,46 @@ def trend_lines(
         return top + height * (1 - (min(max(v, y_min), y_max) - y_min) / (y_max - y_min))
 
     parts = [_grid(_ticks(y_min, y_max), py, left, right)]
-    every = math.ceil(max(_width(p, 11) + 10 for p in periods) / (inner / max(n - 1, 1)))
+    every = math.ceil(max(svg.text_width(p, 11) + 10 for p in periods) / (inner / max(n - 1, 1)))
     for i, period in enumerate(periods[::every]):
-        parts.append(_text(px(i * every), top + height + 18, period, 11, "middle", cls="sk-period"))
+        parts.append(
+            svg.text(px(i * every), top + height + 18, period, 11, "middle", cls="sk-period")
+        )
     if target is not None and math.isfinite(target):
         parts.append(
-            _line("sk-target-line", left, py(target), right, py(target), **_stroke("target", 1.2))
+            svg.line(
+                "sk-target-line", left, py(target), right, py(target), **svg.stroke("target", 1.2)
+            )
         )
-        parts.append(_text(right + 4, py(target) + 4, _num(target), 10, "start", "faint"))
+        parts.append(svg.text(right + 4, py(target) + 4, svg.number(target), 10, "start", "faint"))
     for s in series:
         clean = [_finite(v) for v in s.values]
         pts = [None if v is None else (px(i), py(v)) for i, v in enumerate(clean)]
         primary = s.kind == "primary"
-        stroke = _stroke(s.kind, 2.2 if primary else 1.6)
+        stroke = svg.stroke(s.kind, 2.2 if primary else 1.6)
         parts.append(
-            _el("path", class_=f"sk-series sk-{s.kind}", d=_path(pts), fill="none", **stroke)
+            svg.element(
+                "path", class_=f"sk-series sk-{s.kind}", d=svg.path(pts), fill="none", **stroke
+            )
         )
         for i, v in enumerate(clean):
             if v is not None:
-                tip, paint = f"{periods[i]} · {s.label}: {_num(v)}", _PALETTE[s.kind]
-                dot = _dot(
+                tip, paint = f"{periods[i]} · {s.label}: {svg.number(v)}", svg.PALETTE[s.kind]
+                dot = svg.dot(
                     f"sk-point sk-{s.kind}",
                     px(i),
                     py(v),
                     3 if primary else 2.5,
                     tip,
                     fill=paint,
-                    stroke=_PALETTE["paper"],
+                    stroke=svg.PALETTE["paper"],
                     stroke_width=1,
                 )
                 parts.append(dot)
     entries = [(s.label, s.kind) for s in series]
-    legend, legend_h = _legend(entries, 0, width, top + height + 30)
+    legend, legend_h = svg.legend(entries, 0, width, top + height + 30)
     box = (0.0, 0.0, width, top + height + 36 + legend_h)
-    return _svg("trend", box, title, "".join(parts) + legend)
+    return svg.chart("trend", box, title, "".join(parts) + legend)
 
 
 def sparkline(
@@ -381,7 +225,7 @@ def sparkline(
         raise ValueError("sparkline needs y_max above y_min and a positive width and height")
     clean = [_finite(v) for v in values]
     if all(v is None for v in clean):
-        return _no_data("sparkline", title, no_data, width, height)
+        return svg.no_data_chart("sparkline", title, no_data, width, height)
     pad, n = 3.5, len(clean)
 
     def px(i: int) -> float:
@@ -394,14 +238,16 @@ def sparkline(
     parts: list[str] = []
     if target is not None and math.isfinite(target):
         parts.append(
-            _line("sk-target-line", 0, py(target), width, py(target), **_stroke("target", 1))
+            svg.line("sk-target-line", 0, py(target), width, py(target), **svg.stroke("target", 1))
         )
     pts = [None if v is None else (px(i), py(v)) for i, v in enumerate(clean)]
-    stroke = _stroke("primary", 1.5)
-    parts.append(_el("path", class_="sk-series sk-primary", d=_path(pts), fill="none", **stroke))
+    stroke = svg.stroke("primary", 1.5)
+    parts.append(
+        svg.element("path", class_="sk-series sk-primary", d=svg.path(pts), fill="none", **stroke)
+    )
     i, last = next((i, v) for i, v in reversed(list(enumerate(clean))) if v is not None)
-    parts.append(_dot("sk-last", px(i), py(last), 2.5, "", fill=_PALETTE["primary"]))
-    return _svg("sparkline", (0, 0, width, height), title, "".join(parts))
+    parts.append(svg.dot("sk-last", px(i), py(last), 2.5, "", fill=svg.PALETTE["primary"]))
+    return svg.chart("sparkline", (0, 0, width, height), title, "".join(parts))
 
 
 def bar_chart(
@@ -413,24 +259,24 @@ def bar_chart(
 ) -> str:
     """Horizontal bars proportional to value, coloured by readiness band, value at the end."""
     if not items:
-        return _no_data("bars", title, no_data)
+        return svg.no_data_chart("bars", title, no_data)
     width, row, bar_h, size = 560.0, 28.0, 18.0, 12.0
     names = [label if len(label) <= 32 else label[:31] + "…" for label, _, _ in items]
     shown = [value_format.format(value) for _, value, _ in items]
-    start = max(_width(name, size) for name in names) + 14
-    room = width - start - max(_width(s, size) for s in shown) - 12
+    start = max(svg.text_width(name, size) for name in names) + 14
+    room = width - start - max(svg.text_width(s, size) for s in shown) - 12
     lengths = [max(_finite(value) or 0.0, 0.0) for _, value, _ in items]
     scale = room / max(lengths) if max(lengths) > 0 else 0.0
-    parts = [_line("sk-axis", start, 0, start, row * len(items), stroke=_PALETTE["axis"])]
+    parts = [svg.line("sk-axis", start, 0, start, row * len(items), stroke=svg.PALETTE["axis"])]
     for k, ((label, _, kind), name, text) in enumerate(zip(items, names, shown, strict=True)):
         band = kind if kind in _BANDS else "primary"
         y, w, mid = k * row + (row - bar_h) / 2, lengths[k] * scale, k * row + row / 2 + 4
-        tip = _el("title", _esc(f"{label}: {text}"))
-        name_svg = _text(start - 8, mid, name, size, "end", "ink")
-        bar = _rect(f"sk-bar sk-{band}", start, y, w, bar_h, band, rx=2)
-        value_svg = _text(start + w + 6, mid, text, size, cls="sk-value")
-        parts.append(_el("g", tip + name_svg + bar + value_svg, class_="sk-row"))
-    return _svg("bars", (0, 0, width, row * len(items)), title, "".join(parts))
+        tip = svg.element("title", svg.escape(f"{label}: {text}"))
+        name_svg = svg.text(start - 8, mid, name, size, "end", "ink")
+        bar = svg.rect(f"sk-bar sk-{band}", start, y, w, bar_h, band, rx=2)
+        value_svg = svg.text(start + w + 6, mid, text, size, cls="sk-value")
+        parts.append(svg.element("g", tip + name_svg + bar + value_svg, class_="sk-row"))
+    return svg.chart("bars", (0, 0, width, row * len(items)), title, "".join(parts))
 
 
 def bullet(
@@ -462,28 +308,30 @@ def bullet(
     edges = itertools.pairwise([lo, *sorted(t), hi])
     levels = [5, 4, 3, 2, 1] if lower_is_better else [1, 2, 3, 4, 5]
     parts = [
-        _rect(f"sk-zone sk-zone-{lv}", px(a), top, px(b) - px(a), band_h, f"zone{lv}")
+        svg.rect(f"sk-zone sk-zone-{lv}", px(a), top, px(b) - px(a), band_h, f"zone{lv}")
         for lv, (a, b) in zip(levels, edges, strict=True)
     ]
     right_of_last = -math.inf
     for x in sorted(t):
-        label, half = _num(x), _width(_num(x), 9.5) / 2
+        label, half = svg.number(x), svg.text_width(svg.number(x), 9.5) / 2
         if px(x) - half > right_of_last + 4:  # skip labels that would overlap
-            parts.append(_text(px(x), top + band_h + 13, label, 9.5, "middle", "faint", "sk-tick"))
+            parts.append(
+                svg.text(px(x), top + band_h + 13, label, 9.5, "middle", "faint", "sk-tick")
+            )
             right_of_last = px(x) + half
     if v is None:
         parts.append(
-            _text(x1 + 12, top + band_h / 2 + 4, no_data, 12, "start", "faint", "sk-nodata")
+            svg.text(x1 + 12, top + band_h / 2 + 4, no_data, 12, "start", "faint", "sk-nodata")
         )
     else:
         spacer = " " if unit[:1].isalnum() else ""
         parts.append(
-            _rect("sk-measure", x0, top + band_h / 2 - 3, px(v) - x0, 6, "ink", fill_opacity=0.7)
+            svg.rect("sk-measure", x0, top + band_h / 2 - 3, px(v) - x0, 6, "ink", fill_opacity=0.7)
         )
-        parts.append(_rect("sk-marker", px(v) - 1.5, top - 4, 3, band_h + 8, "ink"))
-        label = f"{_num(v)}{spacer}{unit}"
-        parts.append(_text(x1 + 12, top + band_h / 2 + 5, label, 13, "start", "ink", "sk-value"))
-    return _svg("bullet", (0, 0, width, top + band_h + 20), title, "".join(parts))
+        parts.append(svg.rect("sk-marker", px(v) - 1.5, top - 4, 3, band_h + 8, "ink"))
+        label = f"{svg.number(v)}{spacer}{unit}"
+        parts.append(svg.text(x1 + 12, top + band_h / 2 + 5, label, 13, "start", "ink", "sk-value"))
+    return svg.chart("bullet", (0, 0, width, top + band_h + 20), title, "".join(parts))
 
 
 def distribution(
@@ -504,7 +352,7 @@ def distribution(
         for vals in ([values_a] if values_b is None else [values_a, values_b])
     ]
     if not any(groups):
-        return _no_data("distribution", title, no_data)
+        return svg.no_data_chart("distribution", title, no_data)
     nb = len(edges) - 1
     # Values beyond the edges count in the end bins; the last bin includes its right edge.
     counts = [[0] * nb for _ in groups]
@@ -525,14 +373,20 @@ def distribution(
     kinds = ("primary", "second")[: len(groups)]
     for g, kind in enumerate(kinds):
         for b, c in enumerate(counts[g]):
-            tip = f"{labels[g]} {_num(edges[b])}–{_num(edges[b + 1])}: {c}".strip()
+            tip = f"{labels[g]} {svg.number(edges[b])}–{svg.number(edges[b + 1])}: {c}".strip()
             x, h = left + b * slot + slot * 0.12 + g * bar_w, top + height - py(c)
-            parts.append(_rect(f"sk-bar sk-{kind}", x, py(c), bar_w - 1, h, kind, tip=tip))
-    every = math.ceil(max(_width(_num(e), 10) + 8 for e in edges) / slot)
+            parts.append(svg.rect(f"sk-bar sk-{kind}", x, py(c), bar_w - 1, h, kind, tip=tip))
+    every = math.ceil(max(svg.text_width(svg.number(e), 10) + 8 for e in edges) / slot)
     for i, e in enumerate(edges[::every]):
-        parts.append(_text(left + i * every * slot, top + height + 16, _num(e), 10, "middle"))
-    parts.append(_line("sk-axis", left, top + height, right, top + height, stroke=_PALETTE["axis"]))
+        parts.append(
+            svg.text(left + i * every * slot, top + height + 16, svg.number(e), 10, "middle")
+        )
+    parts.append(
+        svg.line("sk-axis", left, top + height, right, top + height, stroke=svg.PALETTE["axis"])
+    )
     named = [(label, kind) for label, kind in zip(labels, kinds, strict=False) if label]
-    legend, legend_h = _legend(named, 0, width, top + height + 26, box=True) if named else ("", 0)
+    legend, legend_h = (
+        svg.legend(named, 0, width, top + height + 26, box=True) if named else ("", 0)
+    )
     box = (0.0, 0.0, width, top + height + 30 + legend_h)
-    return _svg("distribution", box, title, "".join(parts) + legend)
+    return svg.chart("distribution", box, title, "".join(parts) + legend)
