@@ -149,9 +149,7 @@ def _run_review(
     if not quiet:
         bands = assessment.readiness.people["band"].value_counts()
         summary = ", ".join(f"{band} {int(n)}" for band, n in sorted(bands.items()) if band)
-        click.echo(
-            f"Reviewed {assessment.period}: {len(assessment.records.people)} people ({summary})."
-        )
+        click.echo(f"Reviewed {assessment.period}: {len(assessment.people)} people ({summary}).")
         click.echo(
             f"Wrote {len(files)} files to {out}" + (f"; open {out / 'index.html'}" if html else ".")
         )

@@ -41,22 +41,28 @@ def roles_by_period(
 
 
 def quarters_in_role(people: pd.DataFrame, promotions: pd.DataFrame, period: str) -> pd.Series:
-    """Quarters each person has held the current role at `period` (inclusive); NaN if unknown."""
+    """Quarters each person has held their role at `period` (inclusive); NaN if unknown.
+
+    `role_start` tells first; else the latest promotion into that role up to `period`.
+    """
     ids = people["employee_id"].astype(str)
+    end = periods.to_ordinal(period)
     started = pd.to_datetime(people["role_start"], errors="coerce")
     start = pd.Series(periods.quarter_of_date(started).to_numpy(dtype="float64"), index=ids)
     if not promotions.empty:
-        into_current = promotions.assign(employee_id=promotions["employee_id"].astype(str))
-        roles = people.set_index(ids)["role"].astype(str)
-        into_current = into_current[
-            into_current["to_role"].astype(str).to_numpy()
-            == into_current["employee_id"].map(roles).to_numpy()
-        ]
-        latest = (
-            periods.ordinals(into_current["period"].astype(str))
-            .groupby(into_current["employee_id"].to_numpy())
-            .max()
+        promos = promotions.assign(
+            employee_id=promotions["employee_id"].astype(str),
+            ordinal=periods.ordinals(promotions["period"].astype(str)),
         )
+        roles = people.set_index(ids)["role"].astype(str)
+        into_role = promos[
+            (
+                promos["to_role"].astype(str).to_numpy()
+                == promos["employee_id"].map(roles).to_numpy()
+            )
+            & (promos["ordinal"] <= end).to_numpy()
+        ]
+        latest = into_role.groupby("employee_id")["ordinal"].max()
         start = start.fillna(latest.astype("float64"))
-    result = periods.to_ordinal(period) - start + 1
-    return result.where(result >= 0, np.nan).rename("quarters_in_role")
+    result = end - start + 1
+    return result.where(result >= 1, np.nan).rename("quarters_in_role")

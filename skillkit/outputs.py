@@ -50,14 +50,16 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     table["what_it_takes"] = table["employee_id"].map(
         steps.groupby("employee_id")["text"].agg("; ".join)
     )
-    teams = a.records.people.set_index(a.records.people["employee_id"].astype(str))["team"]
+    teams = a.people.set_index(a.people["employee_id"].astype(str))["team"]
     table["team"] = table["employee_id"].map(teams)
     table["coverage"] = table["coverage"].astype("float64").round(3)
     finite = table["quarters_to_ready"].where(table["quarters_to_ready"] < float("inf"))
     table["quarters_to_ready"] = finite.where(table["band"] != "insufficient-evidence").astype(
         "Int64"
     )
-    return table[READINESS_COLUMNS].fillna({"reasons": "", "what_it_takes": ""})
+    for column in ("reasons", "what_it_takes"):
+        table[column] = table[column].astype("object").where(table[column].notna(), "")
+    return table[READINESS_COLUMNS]
 
 
 def sha256(path: Path) -> str:
@@ -84,7 +86,7 @@ def manifest(
         "period": a.period,
         "periods": list(a.periods),
         "target_role": a.target_role,
-        "people": len(a.records.people),
+        "people": len(a.people),
         "lang": lang,
         "generated_at": generated_at,
     }

@@ -26,6 +26,9 @@ class Assessment:
     period: str
     periods: tuple[str, ...]
     target_role: str
+    people: pd.DataFrame  # as of the reviewed quarter: role held then, hired by then
+    ratings: pd.DataFrame  # up to the reviewed quarter
+    kpis: pd.DataFrame  # up to the reviewed quarter
     scores: pd.DataFrame
     trends: pd.DataFrame
     readiness: Readiness
@@ -90,15 +93,23 @@ def assess_records(
         )
     end = periods.to_ordinal(period)
     covered = tuple(p for p in available if periods.to_ordinal(p) <= end)
-    ratings = records.ratings[periods.ordinals(records.ratings["period"].astype(str)) <= end]
-    kpis = records.kpis
-    if not kpis.empty:
-        kpis = kpis[periods.ordinals(kpis["period"].astype(str)) <= end]
+    ratings = _until(records.ratings, end)
+    kpis = _until(records.kpis, end)
     roles = roles_by_period(records.people, records.promotions, list(covered))
+    people = people_at(records.people, roles, period)
     scores = scoring.score(ratings, kpis, roles, framework, rubric)
     trends = scoring.trends(scores, period, rubric.trend_quarters)
     readiness = assess(
-        scores, trends, records.people, kpis, records.promotions, framework, rubric, period, target
+        scores,
+        trends,
+        people,
+        kpis,
+        records.promotions,
+        framework,
+        rubric,
+        period,
+        target,
+        reviewed=covered,
     )
     return Assessment(
         framework=framework,
@@ -107,11 +118,35 @@ def assess_records(
         period=period,
         periods=covered,
         target_role=target,
+        people=people,
+        ratings=ratings,
+        kpis=kpis,
         scores=scores,
         trends=trends,
         readiness=readiness,
-        warnings=records.warnings + _coverage_warnings(records, scores, period),
+        warnings=records.warnings + _coverage_warnings(people, ratings, scores, period),
     )
+
+
+def _until(table: pd.DataFrame, end: int) -> pd.DataFrame:
+    """Rows of quarters up to and including the reviewed one: later data never leaks in."""
+    if table.empty:
+        return table
+    return table[(periods.ordinals(table["period"].astype(str)) <= end).to_numpy()]
+
+
+def people_at(people: pd.DataFrame, roles: pd.DataFrame, period: str) -> pd.DataFrame:
+    """People as they were in `period`: hired by then, in the role they held then."""
+    hired = pd.to_datetime(people["hire_date"], errors="coerce")
+    joined = periods.quarter_of_date(hired)
+    table = people[(joined.isna() | (joined <= periods.to_ordinal(period))).to_numpy()].copy()
+    table["employee_id"] = table["employee_id"].astype(str)
+    then = roles[roles["period"] == period].set_index("employee_id")["role"]
+    role_then = table["employee_id"].map(then).fillna(table["role"]).astype(str)
+    # role_start dates the current role; it says nothing about a role held before it.
+    table["role_start"] = table["role_start"].where(role_then == table["role"].astype(str))
+    table["role"] = role_then
+    return table.reset_index(drop=True)
 
 
 def _choose_period(period: str | None, available: list[str]) -> str:
@@ -137,10 +172,14 @@ def _choose_period(period: str | None, available: list[str]) -> str:
     return period
 
 
-def _coverage_warnings(records: Records, scores: pd.DataFrame, period: str) -> tuple[Problem, ...]:
-    """People with nothing to go on in the reviewed quarter: shown, never silently dropped."""
+def _coverage_warnings(
+    people: pd.DataFrame, ratings: pd.DataFrame, scores: pd.DataFrame, period: str
+) -> tuple[Problem, ...]:
+    """People rated before but not in the reviewed quarter: shown, never silently dropped."""
     seen = set(scores.loc[scores["period"] == period, "employee_id"].astype(str))
-    missing = sorted(set(records.people["employee_id"].astype(str)) - seen)
+    # People never rated at all are already warned about by the records.
+    ever = set(ratings["employee_id"].astype(str))
+    missing = sorted((set(people["employee_id"]) & ever) - seen)
     return tuple(
         Problem("ratings", None, employee, f"no ratings or KPIs in {period}")
         for employee in missing

@@ -32,6 +32,25 @@ RULE_ORDER = {
     )
 }
 REASON_COLUMNS = ["employee_id", "rule", "competency", "kpi", "value", "required", "extra"]
+PEOPLE_COLUMNS = [
+    "employee_id",
+    "name",
+    "role",
+    "target_role",
+    "band",
+    "projected_ready_period",
+    "quarters_to_ready",
+    "coverage",
+    "quarters_in_role",
+    "has_data",
+    "gates_ok",
+    "below_ok",
+    "coverage_ok",
+    "sustained",
+    "evidence_ok",
+    "role_time_ok",
+    "kpi_ok",
+]
 PLAN_COLUMNS = [
     "employee_id",
     "competency",
@@ -71,8 +90,13 @@ def assess(
     rubric: Rubric,
     period: str,
     target: str | None = None,
+    reviewed: tuple[str, ...] | None = None,
 ) -> Readiness:
-    """Evaluate every readiness rule for everyone, grouped by target role."""
+    """Evaluate every readiness rule for everyone, grouped by target role.
+
+    `reviewed` lists the quarters the organisation was reviewed in: "the quarter before" is the
+    previous review, so a skipped or semi-annual cycle does not block readiness.
+    """
     target = target or rubric.readiness.target_role
     base = people[["employee_id", "name", "role"]].astype(str).copy()
     base["target_role"] = target_roles(people, framework, target).to_numpy()
@@ -87,12 +111,13 @@ def assess(
             continue
         rule = rubric.readiness.rule_for(str(role_id))
         outcome = _assess_group(
-            group, str(role_id), rule, scores, trends, kpis, framework, rubric, period
+            group, str(role_id), rule, scores, trends, kpis, framework, rubric, period, reviewed
         )
         frames.append(outcome.people)
         reasons.append(outcome.reasons)
         plans.append(outcome.plan)
-    result = pd.concat(frames, ignore_index=True).sort_values("employee_id")
+    result = pd.concat(frames, ignore_index=True).reindex(columns=PEOPLE_COLUMNS)
+    result = result.sort_values("employee_id")
     reason_table = pd.concat(reasons, ignore_index=True) if reasons else _rows(pd.Series(), "")
     plan_table = (
         pd.concat(plans, ignore_index=True) if plans else pd.DataFrame(columns=PLAN_COLUMNS)
@@ -107,6 +132,18 @@ def assess(
             ["employee_id", "quarters_needed", "competency"], kind="stable"
         ).reset_index(drop=True),
     )
+
+
+def sustain_window(period: str, quarters: int, reviewed: tuple[str, ...] | None) -> list[str]:
+    """The reviewed quarter and the reviews before it, latest first."""
+    if reviewed is None:
+        return [periods.shift(period, -k) for k in range(quarters)]
+    earlier = sorted(
+        (p for p in reviewed if periods.to_ordinal(p) < periods.to_ordinal(period)),
+        key=periods.to_ordinal,
+        reverse=True,
+    )
+    return [period, *earlier[: quarters - 1]]
 
 
 def _rows(ids: pd.Series, rule: str, **columns: Any) -> pd.DataFrame:
@@ -127,10 +164,11 @@ def _assess_group(
     framework: Framework,
     rubric: Rubric,
     period: str,
+    reviewed: tuple[str, ...] | None,
 ) -> Readiness:
     """Readiness of the people in `group`, who share the target role `role_id`."""
     role = framework.role(role_id)
-    window = [periods.shift(period, -k) for k in range(rule.sustain_quarters)]
+    window = sustain_window(period, rule.sustain_quarters, reviewed)
     cells = _cells(group["employee_id"], window, role_id, rule, scores, framework)
     per_quarter = _per_quarter(cells, rule)
     latest = per_quarter.xs(period, level="period")
@@ -138,6 +176,9 @@ def _assess_group(
     core = ["gates_ok", "coverage_ok", "below_ok"]
     all_core = per_quarter[core].all(axis=1).unstack("period").reindex(columns=window)
     streak = all_core.fillna(False).cumprod(axis=1).sum(axis=1)
+    # Quarters in a row, back from the latest, in which the bar was met on sufficient evidence.
+    held = (per_quarter[core].all(axis=1) & per_quarter["evidence_ok"]).unstack("period")
+    held_streak = held.reindex(columns=window).fillna(False).cumprod(axis=1).sum(axis=1)
 
     out = group.set_index("employee_id")
     out["coverage"] = latest["coverage"]
@@ -159,11 +200,10 @@ def _assess_group(
     sustain_left = np.where(
         needed > 0,
         needed + rule.sustain_quarters - 1,
-        rule.sustain_quarters - streak.reindex(out.index).fillna(0),
+        rule.sustain_quarters - held_streak.reindex(out.index).fillna(0),
     )
     role_left = (rule.min_quarters_in_role - out["quarters_in_role"]).clip(lower=0).fillna(0)
     offset = np.maximum(np.maximum(sustain_left, role_left.to_numpy()), kpi_left.to_numpy())
-    out["quarters_to_ready"] = offset
     ready = (
         out[
             [
@@ -179,6 +219,9 @@ def _assess_group(
         .fillna(False)
         .all(axis=1)
     )
+    # Whoever is not ready now is a quarter away at the very least.
+    offset = np.where(ready.to_numpy(), 0.0, np.maximum(offset, 1.0))
+    out["quarters_to_ready"] = offset
     lacking = ~out["has_data"].fillna(False).astype(bool) | ~latest["evidence_ok"].reindex(
         out.index
     ).fillna(False).astype(bool)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from skillkit import __version__
@@ -122,6 +123,7 @@ class SiteIndex:
     person_slugs: Mapping[str, str]
     team_slugs: Mapping[str, str]
     rows: Mapping[str, PersonRow]
+    scores: pd.DataFrame  # as pages may show them (see `private_cells`)
 
 
 def meta(site: SiteIndex, title: str, root: str) -> Meta:
@@ -139,8 +141,24 @@ def meta(site: SiteIndex, title: str, root: str) -> Meta:
     )
 
 
-def level_cell(level: Any, target: Any, score: Any, lang: Lang) -> Cell:
+def private_cells(scores: pd.DataFrame, min_raters: int) -> pd.DataFrame:
+    """Scores as pages may show them: a cell resting on a few peers alone is blanked.
+
+    Without a manager rating, fewer than `min_raters` other raters could be singled out, so
+    the score, its level and interval and the others' view are withheld from the pages.
+    """
+    private = (scores["n_manager"] == 0) & (scores["n_raters"] > 0)
+    private &= scores["n_raters"] < min_raters
+    masked = scores.assign(private=private)
+    columns = ["score", "score_raw", "level", "ci_low", "ci_high", "others_score"]
+    masked.loc[private, columns] = np.nan
+    return masked
+
+
+def level_cell(level: Any, target: Any, score: Any, lang: Lang, private: bool = False) -> Cell:
     """A level coloured by its distance to the target."""
+    if private:
+        return Cell("·", "lv-none", UI[lang]["private_cell"])
     shown, wanted = optional_int(level), optional_int(target)
     if shown is None or wanted is None:
         return Cell("—", "lv-none", UI[lang]["legend_none"])
@@ -162,7 +180,7 @@ def build_site(
     a = assessment
     fw = a.framework
     role_names = {r.id: r.name(lang) for r in fw.roles}
-    people = a.records.people.astype({"employee_id": str}).set_index("employee_id")
+    people = a.people.astype({"employee_id": str}).set_index("employee_id")
     ready = a.readiness.people.set_index("employee_id")
     reasons = a.readiness.reasons
     reason_lines = reasons.assign(text=reason_texts(reasons, fw, a.rubric, lang))
@@ -174,15 +192,17 @@ def build_site(
         .agg(tuple)
         .to_dict()
     )
-    latest = a.scores[a.scores["period"] == a.period]
+    shown = private_cells(a.scores, a.rubric.anonymity.min_raters)
+    latest = shown[shown["period"] == a.period]
     cells = {
-        (e, c): level_cell(lv, t, s, lang)
-        for e, c, lv, t, s in zip(
+        (e, c): level_cell(lv, t, s, lang, bool(p))
+        for e, c, lv, t, s, p in zip(
             latest["employee_id"],
             latest["competency"],
             latest["level"],
             latest["target_level"],
             latest["score"],
+            latest["private"],
             strict=True,
         )
     }
@@ -195,7 +215,7 @@ def build_site(
             name=str(info["name"]),
             href=f"people/{person_slugs[employee]}.html",
             role=role_names.get(str(info["role"]), str(info["role"])),
-            team=str(info.get("team", "")),
+            team=str(info.get("team", "")) or UI[lang]["no_team"],
             band=str(r["band"]),
             band_label=BAND_NAMES[lang][str(r["band"])],
             target_role=role_names.get(str(r["target_role"]), "—"),
@@ -205,14 +225,14 @@ def build_site(
             takes=plan_map.get(employee, ()),
             cells=tuple(cells.get((employee, c), empty) for c in fw.competency_ids),
         )
-    return SiteIndex(a, lang, generated_at, person_slugs, team_slugs, rows)
+    return SiteIndex(a, lang, generated_at, person_slugs, team_slugs, rows, shown)
 
 
 def org_page(site: SiteIndex) -> OrgPage:
     """The organisation report."""
     a, lang, ui = site.assessment, site.lang, UI[site.lang]
     fw = a.framework
-    people = a.records.people.astype({"employee_id": str})
+    people = a.people.astype({"employee_id": str})
     ready = a.readiness.people
     target_name = fw.role(a.target_role).name(lang)
     counts = ready["band"].value_counts()
@@ -246,7 +266,10 @@ def org_page(site: SiteIndex) -> OrgPage:
         insufficient_cells=ui["insufficient_cells"].format(
             n=n_bad, total=len(latest), period=a.period
         ),
-        teams=tuple((team, f"teams/{slug}.html") for team, slug in sorted(site.team_slugs.items())),
+        teams=tuple(
+            (team or ui["no_team"], f"teams/{slug}.html")
+            for team, slug in sorted(site.team_slugs.items())
+        ),
         min_group=a.rubric.anonymity.min_group_size,
     )
 
@@ -269,17 +292,18 @@ def _team_heat(site: SiteIndex, latest: pd.DataFrame) -> tuple[HeatRow, ...]:
     """Team × competency mean level, coloured by the mean gap; small teams suppressed."""
     a, lang, ui = site.assessment, site.lang, UI[site.lang]
     min_size = a.rubric.anonymity.min_group_size
-    teams = a.records.people.set_index(a.records.people["employee_id"].astype(str))["team"]
+    teams = a.people.set_index(a.people["employee_id"].astype(str))["team"]
     data = latest.dropna(subset=["level"]).assign(team=lambda d: d["employee_id"].map(teams))
     data = data.assign(
         diff=data["level"].astype("float64") - data["target_level"].astype("float64")
     )
     sizes = data.groupby("team")["employee_id"].nunique()
     hidden = set(sizes[sizes < min_size].index)
-    visible = sizes[sizes >= min_size].sort_values()
-    if len(hidden) == 1 and len(visible) > 0:
-        # One hidden team could be recovered from the organisation row minus the others.
-        hidden.add(visible.index[0])
+    visible = list(sizes[sizes >= min_size].sort_values().index)
+    # Hidden teams could be recovered from the organisation row minus the visible ones:
+    # hide more until the hidden people together form a group large enough to show.
+    while hidden and visible and sizes[list(hidden)].sum() < min_size:
+        hidden.add(visible.pop(0))
     means = _means(data, ["team", "competency"])
     org = _means(data, ["competency"])
     comps = a.framework.competency_ids
@@ -293,7 +317,10 @@ def _team_heat(site: SiteIndex, latest: pd.DataFrame) -> tuple[HeatRow, ...]:
             cells = tuple(_mean_cell(means.get((team, c)), lang) for c in comps)
         rows.append(
             HeatRow(
-                str(team), f"teams/{site.team_slugs.get(team, '')}.html", int(sizes[team]), cells
+                str(team) or ui["no_team"],
+                f"teams/{site.team_slugs.get(team, '')}.html",
+                int(sizes[team]),
+                cells,
             )
         )
     if data["employee_id"].nunique() >= min_size:
@@ -331,13 +358,13 @@ def _mean_cell(values: tuple[float, float] | None, lang: Lang) -> Cell:
 def team_page(site: SiteIndex, team: str) -> TeamPage:
     """One team's page: people × competencies against targets, bands and plans."""
     a, lang, ui = site.assessment, site.lang, UI[site.lang]
-    people = a.records.people.astype({"employee_id": str})
+    people = a.people.astype({"employee_id": str})
     members = people[people["team"].astype(str) == team]
     rung = {r: i for i, r in enumerate(a.framework.role_ids)}
     members = members.assign(rung=members["role"].astype(str).map(rung).fillna(-1))
     ordered = members.sort_values(["rung", "name", "employee_id"], ascending=[False, True, True])
     return TeamPage(
-        meta=meta(site, ui["team_title"].format(team=team), "../"),
+        meta=meta(site, ui["team_title"].format(team=team or ui["no_team"]), "../"),
         ui=ui,
         team=team,
         competencies=tuple(c.name(lang) for c in a.framework.competencies),

@@ -101,6 +101,8 @@ UI: Mapping[str, Mapping[str, str]] = {
         "skip": "Skip to content",
         "trend_avg": "Average score across all competencies",
         "more": "and {n} more on the person's page",
+        "no_team": "(no team)",
+        "private_cell": "hidden: too few raters, and no manager rating, to stay anonymous",
     },
     "ru": {
         "org_title": "Квартальная оценка персонала",
@@ -195,6 +197,8 @@ UI: Mapping[str, Mapping[str, str]] = {
         "skip": "К содержанию",
         "trend_avg": "Средний балл по всем компетенциям",
         "more": "и ещё {n} — на странице сотрудника",
+        "no_team": "(без команды)",
+        "private_cell": "скрыто: слишком мало оценщиков и нет оценки руководителя — анонимность",
     },
 }
 

@@ -113,7 +113,8 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
     fw = a.framework
     row = site.rows[employee]
     ready = a.readiness.people.set_index("employee_id").loc[employee]
-    role_id = str(a.records.people.set_index("employee_id").loc[employee, "role"])
+    person = a.people.set_index("employee_id").loc[employee]
+    role_id, team = str(person["role"]), str(person["team"])
     target_id = str(ready["target_role"])
     latest = data.scores[data.scores["period"] == a.period].set_index("competency")
     comps = fw.competency_ids
@@ -147,7 +148,7 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
         meta=meta(site, row.name, "../"),
         ui=ui,
         row=row,
-        team_href=f"../teams/{site.team_slugs.get(row.team, '')}.html",
+        team_href=f"../teams/{site.team_slugs[team]}.html",
         quarters_in_role=ui["unknown"] if in_role is None else str(in_role),
         radar_svg=charts.radar(names, series, title=ui["radar_title"]),
         competencies=tuple(
@@ -196,7 +197,7 @@ def _competency_row(
     low, high = optional_float(row.get("ci_low")), optional_float(row.get("ci_high"))
     return CompetencyRow(
         name=competency.name(lang),
-        cell=level_cell(level, role_targets[comp], score, lang),
+        cell=level_cell(level, role_targets[comp], score, lang, bool(row.get("private"))),
         score=number(score, lang, 2),
         interval=f"{number(low, lang)}–{number(high, lang)}" if score is not None else "—",
         target=str(role_targets[comp]),

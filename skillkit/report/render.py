@@ -11,11 +11,51 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
-from skillkit.report.context import build_site, org_page, team_page
+from skillkit.report.context import SiteIndex, build_site, org_page, team_page
 from skillkit.report.person import PersonData, person_page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_ROMAN = [
+    "a",
+    "b",
+    "v",
+    "g",
+    "d",
+    "e",
+    "e",
+    "zh",
+    "z",
+    "i",
+    "y",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "p",
+    "r",
+    "s",
+    "t",
+    "u",
+    "f",
+    "kh",
+    "ts",
+    "ch",
+    "sh",
+    "shch",
+    "",
+    "y",
+    "",
+    "e",
+    "yu",
+    "ya",
+]
+_LATIN = str.maketrans(
+    {c: r for c, r in zip(_CYRILLIC, _ROMAN, strict=True)}
+    | {c.upper(): r.capitalize() for c, r in zip(_CYRILLIC, _ROMAN, strict=True)}
+)
 
 
 def environment() -> Environment:
@@ -31,11 +71,11 @@ def environment() -> Environment:
 
 
 def slugs(ids: Iterable[str]) -> dict[str, str]:
-    """Safe, unique file names for ids: no separators, no dots in front, no '..'."""
+    """Safe, unique, readable ASCII file names for ids: Cyrillic transliterated, no separators."""
     result: dict[str, str] = {}
     taken: set[str] = set()
     for original in sorted(set(ids)):
-        base = _UNSAFE.sub("-", original).strip(".-")[:80] or "item"
+        base = _UNSAFE.sub("-", original.translate(_LATIN)).strip(".-")[:80] or "item"
         base = base.replace("..", "-")
         slug, n = base, 2
         while slug.lower() in taken:
@@ -47,7 +87,7 @@ def slugs(ids: Iterable[str]) -> dict[str, str]:
 
 def render_site(assessment: Assessment, lang: Lang, generated_at: str) -> dict[str, str]:
     """Every page of the review, keyed by its path relative to the output folder."""
-    people = assessment.records.people
+    people = assessment.people
     person_slugs = slugs(people["employee_id"].astype(str))
     team_slugs = slugs(people["team"].astype(str))
     site = build_site(assessment, lang, generated_at, person_slugs, team_slugs)
@@ -57,28 +97,24 @@ def render_site(assessment: Assessment, lang: Lang, generated_at: str) -> dict[s
     for team, slug in team_slugs.items():
         pages[f"teams/{slug}.html"] = team_template.render(page=team_page(site, team))
     person_template = env.get_template("person.html")
-    for employee, data in _per_person(assessment):
+    for employee, data in _per_person(site):
         pages[f"people/{person_slugs[employee]}.html"] = person_template.render(
             page=person_page(site, employee, data)
         )
     return pages
 
 
-def _per_person(assessment: Assessment) -> Iterable[tuple[str, PersonData]]:
+def _per_person(site: SiteIndex) -> Iterable[tuple[str, PersonData]]:
     """Each person's slices of every table, cut with one groupby per table."""
-    a = assessment
+    a = site.assessment
+    sources = (site.scores, a.ratings, a.kpis, a.trends, a.readiness.plan)
 
     def split(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         keys = frame["employee_id"].astype(str)
         return {str(k): g for k, g in frame.groupby(keys, sort=False)}
 
-    tables = [
-        split(t) for t in (a.scores, a.records.ratings, a.records.kpis, a.trends, a.readiness.plan)
-    ]
-    empties = [
-        t.iloc[0:0]
-        for t in (a.scores, a.records.ratings, a.records.kpis, a.trends, a.readiness.plan)
-    ]
-    for employee in sorted(a.records.people["employee_id"].astype(str)):
+    tables = [split(t) for t in sources]
+    empties = [t.iloc[0:0] for t in sources]
+    for employee in sorted(a.people["employee_id"].astype(str)):
         parts = [t.get(employee, e) for t, e in zip(tables, empties, strict=True)]
         yield employee, PersonData(*parts)
