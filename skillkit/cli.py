@@ -38,7 +38,8 @@ def reports_user_errors(command: F) -> F:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             click.echo(
-                f"skillkit: {len(error.problems)} problem(s); nothing was written.", err=True
+                f"skillkit: stopped on {len(error.problems)} problem(s); no output was written.",
+                err=True,
             )
             sys.exit(EXIT_INPUT)
 
