@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
 
 from skillkit.framework import Framework
 from skillkit.models import Lang
 from skillkit.report import charts
 from skillkit.report.context import Cell, Meta, PersonRow, SiteIndex, level_cell, meta
 from skillkit.report.i18n import SOURCE_NAMES, UI, number
+from skillkit.report.person_data import MANAGER, PersonData, shown_periods
 from skillkit.report.values import optional_float, optional_int
-
-MANAGER = "manager"
 
 
 @dataclass(frozen=True)
@@ -96,33 +92,19 @@ class PersonPage:
     target_role: str
 
 
-@dataclass(frozen=True)
-class PersonData:
-    """One person's slices of the assessment tables, cut once for all pages."""
-
-    scores: pd.DataFrame
-    ratings: pd.DataFrame
-    kpis: pd.DataFrame
-    trends: pd.DataFrame
-    plan: pd.DataFrame
-
-
 def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
     """The page of one person."""
     a, lang, ui = site.assessment, site.lang, UI[site.lang]
     fw = a.framework
     row = site.rows[employee]
-    ready = a.readiness.people.set_index("employee_id").loc[employee]
-    person = a.people.set_index("employee_id").loc[employee]
-    role_id, team = str(person["role"]), str(person["team"])
-    target_id = str(ready["target_role"])
-    latest = data.scores[data.scores["period"] == a.period].set_index("competency")
+    role_id, team = str(data.person["role"]), str(data.person["team"])
+    target_id = str(data.readiness["target_role"])
     comps = fw.competency_ids
-    levels = [optional_float(latest["level"].get(c)) if c in latest.index else None for c in comps]
+    levels = tuple(optional_float(data.latest.get(c, {}).get("level")) for c in comps)
     role_targets = fw.role(role_id).targets
     next_targets = fw.role(target_id).targets if target_id else {}
     series = [
-        charts.Series(ui["current_levels"], tuple(levels), "primary"),
+        charts.Series(ui["current_levels"], levels, "primary"),
         charts.Series(
             ui["target_of"].format(role=fw.role(role_id).name(lang)),
             tuple(float(role_targets[c]) for c in comps),
@@ -137,42 +119,35 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
                 "next",
             )
         )
-    names = tuple(c.name(lang) for c in fw.competencies)
-    quarters = data.scores.pivot_table(
-        index="competency", columns="period", values="score", aggfunc="first"
-    )
-    shown_periods = list(a.periods[-a.rubric.trend_quarters * 2 :])
-    quarters = quarters.reindex(columns=shown_periods)
-    in_role = optional_int(ready.get("quarters_in_role"))
+    in_role = optional_int(data.readiness.get("quarters_in_role"))
+    shown = shown_periods(a)
+    mean_target = sum(next_targets.values()) / len(next_targets) if next_targets else None
     return PersonPage(
         meta=meta(site, row.name, "../"),
         ui=ui,
         row=row,
         team_href=f"../teams/{site.team_slugs[team]}.html",
         quarters_in_role=ui["unknown"] if in_role is None else str(in_role),
-        radar_svg=charts.radar(names, series, title=ui["radar_title"]),
+        radar_svg=charts.radar(
+            tuple(c.name(lang) for c in fw.competencies), series, title=ui["radar_title"]
+        ),
         competencies=tuple(
-            _competency_row(fw, c, latest, quarters, role_targets, next_targets, lang)
-            for c in comps
+            _competency_row(fw, c, data, role_targets, next_targets, lang) for c in comps
         ),
-        self_rows=_self_rows(fw, latest, a.rubric.blind_spot_threshold, lang),
-        sources=_sources(
-            data.ratings[data.ratings["period"] == a.period], a.rubric.anonymity.min_raters, lang
+        self_rows=_self_rows(fw, data, a.rubric.blind_spot_threshold, lang),
+        sources=_sources(data, a.rubric.anonymity.min_raters, lang),
+        comments=tuple(
+            (SOURCE_NAMES[lang][source], fw.competency(comp).name(lang), text)
+            for source, comp, text in data.comments
         ),
-        comments=_comments(
-            data.ratings[data.ratings["period"] == a.period],
-            a.rubric.anonymity.min_raters,
-            fw,
-            lang,
+        kpis=_kpis(site, data),
+        trend_svg=charts.trend_lines(
+            shown,
+            [charts.Series(ui["trend_avg"], data.average or (None,) * len(shown), "primary")],
+            title=ui["trend_avg"],
+            target=mean_target,
         ),
-        kpis=_kpis(site, data.kpis),
-        trend_svg=_trend(
-            quarters,
-            shown_periods,
-            ui["trend_avg"],
-            sum(next_targets.values()) / len(next_targets) if next_targets else None,
-        ),
-        suggestions=_suggestions(fw, data.plan, latest, next_targets or role_targets, lang),
+        suggestions=_suggestions(fw, data, next_targets or role_targets, lang),
         target_role=fw.role(target_id).name(lang) if target_id else "",
     )
 
@@ -180,20 +155,17 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
 def _competency_row(
     fw: Framework,
     comp: str,
-    latest: pd.DataFrame,
-    quarters: pd.DataFrame,
+    data: PersonData,
     role_targets: Mapping[str, int],
     next_targets: Mapping[str, int],
     lang: Lang,
 ) -> CompetencyRow:
     ui = UI[lang]
-    row: dict[str, Any] = (
-        {str(k): v for k, v in latest.loc[comp].items()} if comp in latest.index else {}
-    )
+    row = data.latest.get(comp, {})
     level, score = optional_int(row.get("level")), optional_float(row.get("score"))
     step_up = 1 if level is None else level + 1
     competency = fw.competency(comp)
-    history = tuple(optional_float(v) for v in quarters.loc[comp]) if comp in quarters.index else ()
+    history = data.history.get(comp, ())
     low, high = optional_float(row.get("ci_low")), optional_float(row.get("ci_high"))
     return CompetencyRow(
         name=competency.name(lang),
@@ -218,17 +190,14 @@ def _competency_row(
 
 
 def _self_rows(
-    fw: Framework, latest: pd.DataFrame, threshold: float, lang: Lang
+    fw: Framework, data: PersonData, threshold: float, lang: Lang
 ) -> tuple[SelfRow, ...]:
     ui = UI[lang]
     rows = []
     for comp in fw.competencies:
-        if comp.id not in latest.index:
-            continue
-        mine, theirs = (
-            optional_float(latest.at[comp.id, "self_rating"]),
-            optional_float(latest.at[comp.id, "others_score"]),
-        )
+        cell = data.latest.get(comp.id, {})
+        mine = optional_float(cell.get("self_rating"))
+        theirs = optional_float(cell.get("others_score"))
         if mine is None or theirs is None:
             continue
         diff = mine - theirs
@@ -253,56 +222,31 @@ def _self_rows(
     return tuple(rows)
 
 
-def _sources(ratings: pd.DataFrame, min_raters: int, lang: Lang) -> tuple[SourceRow, ...]:
+def _sources(data: PersonData, min_raters: int, lang: Lang) -> tuple[SourceRow, ...]:
     """Mean per source group; a group under `min_raters` (manager excepted) stays hidden."""
-    observed = ratings.dropna(subset=["rating"])
-    observed = observed[observed["source"].astype(str) != "self"]
-    groups = observed.groupby(observed["source"].astype(str))
-    stats = pd.DataFrame({"raters": groups["rater_id"].nunique(), "mean": groups["rating"].mean()})
     rows = []
     for source in ("manager", "peer", "direct_report", "client"):
-        if source not in stats.index:
+        if source not in data.sources:
             continue
-        n = optional_int(stats.at[source, "raters"]) or 0
+        n, mean = data.sources[source]
         shown = source == MANAGER or n >= min_raters
-        mean = (
-            number(optional_float(stats.at[source, "mean"]), lang)
-            if shown
-            else UI[lang]["suppressed"].format(n=min_raters)
-        )
-        rows.append(SourceRow(SOURCE_NAMES[lang][source], n, mean, shown))
+        text = number(mean, lang) if shown else UI[lang]["suppressed"].format(n=min_raters)
+        rows.append(SourceRow(SOURCE_NAMES[lang][source], n, text, shown))
     return tuple(rows)
 
 
-def _comments(
-    ratings: pd.DataFrame, min_raters: int, fw: Framework, lang: Lang
-) -> tuple[tuple[str, str, str], ...]:
-    """Comments from the manager, self, and source groups with enough raters; never a rater id."""
-    with_text = ratings[ratings["comment"].fillna("").astype(str).str.strip() != ""]
-    sizes = ratings.groupby(ratings["source"].astype(str))["rater_id"].nunique()
-    allowed = {s for s, n in sizes.items() if s in {MANAGER, "self"} or n >= min_raters}
-    shown = with_text[with_text["source"].astype(str).isin(allowed)]
-    shown = shown.sort_values(["source", "competency", "comment"])
-    return tuple(
-        (SOURCE_NAMES[lang][str(s)], fw.competency(str(c)).name(lang), str(t))
-        for s, c, t in zip(shown["source"], shown["competency"], shown["comment"], strict=True)
-    )
-
-
-def _kpis(site: SiteIndex, kpis: pd.DataFrame) -> tuple[KpiRow, ...]:
+def _kpis(site: SiteIndex, data: PersonData) -> tuple[KpiRow, ...]:
     a, lang = site.assessment, site.lang
     rows = []
     for kpi in a.rubric.kpis:
-        values = kpis[kpis["kpi"].astype(str) == kpi.id].dropna(subset=["value"])
-        if values.empty:
+        if kpi.id not in data.kpis:
             continue
-        last = values.sort_values("period", key=lambda s: s.astype(str)).iloc[-1]
-        value = optional_float(last.at["value"]) or 0.0
+        value, quarter = data.kpis[kpi.id]
         rows.append(
             KpiRow(
                 name=kpi.name(lang),
                 value=f"{number(value, lang)} ({kpi.unit(lang)})",
-                period=str(last["period"]),
+                period=quarter,
                 bullet_svg=charts.bullet(
                     value,
                     title=kpi.name(lang),
@@ -314,18 +258,9 @@ def _kpis(site: SiteIndex, kpis: pd.DataFrame) -> tuple[KpiRow, ...]:
     return tuple(rows)
 
 
-def _trend(quarters: pd.DataFrame, shown: list[str], label: str, target: float | None) -> str:
-    means = quarters.mean(axis=0) if not quarters.empty else pd.Series(dtype="float64")
-    values = tuple(optional_float(means.get(p)) for p in shown)
-    return charts.trend_lines(
-        shown, [charts.Series(label, values, "primary")], title=label, target=target
-    )
-
-
 def _suggestions(
     fw: Framework,
-    plan: pd.DataFrame,
-    latest: pd.DataFrame,
+    data: PersonData,
     targets: Mapping[str, int],
     lang: Lang,
     limit: int = 3,
@@ -333,10 +268,9 @@ def _suggestions(
     """Development suggestions for the largest gaps (the plan first, then the target levels)."""
     gaps = []
     for comp in fw.competency_ids:
-        level = optional_float(latest.at[comp, "level"]) if comp in latest.index else None
+        level = optional_int(data.latest.get(comp, {}).get("level"))
         if level is not None and level < 5:
-            in_plan = comp in set(plan["competency"])
-            gaps.append((not in_plan, level - targets[comp], comp, int(level)))
+            gaps.append((comp not in data.plan, level - targets[comp], comp, level))
     chosen = sorted(gaps)[:limit]
     chosen = [g for g in chosen if not g[0] or g[1] < 0] or sorted(gaps, key=lambda g: g[3])[:1]
     out = []

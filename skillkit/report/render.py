@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
-from skillkit.report.context import SiteIndex, build_site, org_page, team_page
-from skillkit.report.person import PersonData, person_page
+from skillkit.report.context import build_site, org_page, team_page
+from skillkit.report.person import person_page
+from skillkit.report.person_data import person_inputs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -97,24 +97,8 @@ def render_site(assessment: Assessment, lang: Lang, generated_at: str) -> dict[s
     for team, slug in team_slugs.items():
         pages[f"teams/{slug}.html"] = team_template.render(page=team_page(site, team))
     person_template = env.get_template("person.html")
-    for employee, data in _per_person(site):
+    for employee, data in person_inputs(assessment, site.scores).items():
         pages[f"people/{person_slugs[employee]}.html"] = person_template.render(
             page=person_page(site, employee, data)
         )
     return pages
-
-
-def _per_person(site: SiteIndex) -> Iterable[tuple[str, PersonData]]:
-    """Each person's slices of every table, cut with one groupby per table."""
-    a = site.assessment
-    sources = (site.scores, a.ratings, a.kpis, a.trends, a.readiness.plan)
-
-    def split(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-        keys = frame["employee_id"].astype(str)
-        return {str(k): g for k, g in frame.groupby(keys, sort=False)}
-
-    tables = [split(t) for t in sources]
-    empties = [t.iloc[0:0] for t in sources]
-    for employee in sorted(a.people["employee_id"].astype(str)):
-        parts = [t.get(employee, e) for t, e in zip(tables, empties, strict=True)]
-        yield employee, PersonData(*parts)

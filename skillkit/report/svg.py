@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
@@ -37,9 +38,20 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 Attr = float | str | None
 
 
+_NEEDS_ESCAPE = re.compile("[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def escape(text: object) -> str:
     """Text safe inside an element or attribute: XML-invalid characters dropped, markup escaped."""
-    return html.escape(_XML_INVALID.sub("", str(text)), quote=True)
+    plain = str(text)
+    if _NEEDS_ESCAPE.search(plain) is None:  # the common case, and a hot path
+        return plain
+    return html.escape(_XML_INVALID.sub("", plain), quote=True)
+
+
+@functools.cache
+def _attribute(key: str) -> str:
+    return key.rstrip("_").replace("_", "-")
 
 
 def coord(x: float) -> str:
@@ -63,7 +75,7 @@ def text_width(text: str, size: float) -> float:
 def element(tag: str, content: str = "", /, **attrs: Attr) -> str:
     """Markup for one element: `font_size` → font-size, `class_` → class, None is left out."""
     items = "".join(
-        f' {key.rstrip("_").replace("_", "-")}="{escape(v) if isinstance(v, str) else coord(v)}"'
+        f' {_attribute(key)}="{escape(v) if isinstance(v, str) else coord(v)}"'
         for key, v in attrs.items()
         if v is not None
     )

@@ -1,0 +1,125 @@
+"""Every person's page inputs, cut from the assessment tables in one vectorised pass."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from skillkit import periods
+from skillkit.pipeline import Assessment
+from skillkit.report.values import optional_float
+
+MANAGER = "manager"
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """One person's slice of the assessment, as plain Python values."""
+
+    person: Row
+    readiness: Row
+    latest: Mapping[str, Row] = field(default_factory=dict)  # competency → score row
+    history: Mapping[str, tuple[float | None, ...]] = field(default_factory=dict)
+    average: tuple[float | None, ...] = ()  # mean score per shown quarter
+    kpis: Mapping[str, tuple[float, str]] = field(default_factory=dict)  # kpi → value, quarter
+    sources: Mapping[str, tuple[int, float]] = field(default_factory=dict)  # → raters, mean
+    comments: tuple[tuple[str, str, str], ...] = ()  # source, competency, text
+    plan: frozenset[str] = frozenset()  # competencies that must rise
+
+
+def shown_periods(assessment: Assessment) -> list[str]:
+    """The quarters the trend charts cover: twice the rubric's trend window, latest last."""
+    return list(assessment.periods[-assessment.rubric.trend_quarters * 2 :])
+
+
+def person_inputs(assessment: Assessment, scores: pd.DataFrame) -> dict[str, PersonData]:
+    """Page inputs for everyone; `scores` is the table as pages may show it (private cells)."""
+    a = assessment
+    period, shown = a.period, shown_periods(a)
+    parts: dict[str, dict[str, Any]] = defaultdict(dict)
+    people = a.people.set_index("employee_id")
+    for employee, row in people.to_dict("index").items():
+        parts[str(employee)]["person"] = row
+    for employee, row in a.readiness.people.set_index("employee_id").to_dict("index").items():
+        parts[str(employee)]["readiness"] = row
+    latest = scores[scores["period"] == period]
+    for row in latest.to_dict("records"):
+        parts[row["employee_id"]].setdefault("latest", {})[row["competency"]] = row
+    _history(scores, shown, parts)
+    _kpis(a.kpis, parts)
+    _sources(a.ratings[a.ratings["period"].astype(str) == period], a, parts)
+    plan = a.readiness.plan.groupby("employee_id")["competency"].agg(frozenset)
+    for employee, competencies in plan.items():
+        parts[str(employee)]["plan"] = competencies
+    return {employee: PersonData(**parts[employee]) for employee in people.index.astype(str)}
+
+
+def _history(scores: pd.DataFrame, shown: list[str], parts: dict[str, dict[str, Any]]) -> None:
+    recent = scores[scores["period"].isin(shown)]
+    wide = recent.pivot_table(
+        index=["employee_id", "competency"],
+        columns="period",
+        values="score",
+        aggfunc="first",
+        dropna=False,
+    ).reindex(columns=shown)
+    for (employee, competency), values in zip(wide.index, wide.to_numpy(), strict=True):
+        history = tuple(optional_float(v) for v in values)
+        parts[employee].setdefault("history", {})[competency] = history
+    means = recent.groupby(["employee_id", "period"])["score"].mean().unstack("period")
+    means = means.reindex(columns=shown)
+    for employee, values in zip(means.index, means.to_numpy(), strict=True):
+        parts[employee]["average"] = tuple(optional_float(v) for v in values)
+
+
+def _kpis(kpis: pd.DataFrame, parts: dict[str, dict[str, Any]]) -> None:
+    """Each person's latest value of each KPI up to the reviewed quarter."""
+    if kpis.empty:
+        return
+    known = kpis.dropna(subset=["value"])
+    known = known.assign(ordinal=periods.ordinals(known["period"].astype(str)))
+    last = known.sort_values("ordinal").groupby(["employee_id", "kpi"]).last()
+    for (employee, kpi), value, quarter in zip(
+        last.index, last["value"], last["period"], strict=True
+    ):
+        parts[str(employee)].setdefault("kpis", {})[str(kpi)] = (float(value), str(quarter))
+
+
+def _sources(ratings: pd.DataFrame, a: Assessment, parts: dict[str, dict[str, Any]]) -> None:
+    """Source groups' means and the comments a person may see, in the reviewed quarter."""
+    min_raters = a.rubric.anonymity.min_raters
+    keys = [ratings["employee_id"].astype(str), ratings["source"].astype(str)]
+    sizes = ratings.groupby(keys)["rater_id"].nunique()
+    observed = ratings.dropna(subset=["rating"])
+    observed = observed[observed["source"].astype(str) != "self"]
+    stats = observed.groupby([observed["employee_id"].astype(str), observed["source"].astype(str)])
+    table = pd.DataFrame({"raters": stats["rater_id"].nunique(), "mean": stats["rating"].mean()})
+    for (employee, source), raters, mean in zip(
+        table.index, table["raters"], table["mean"], strict=True
+    ):
+        parts[employee].setdefault("sources", {})[source] = (int(raters), float(mean))
+    # Comments only from the manager, the person, or a group large enough to stay anonymous.
+    large = {
+        (str(employee), str(source))
+        for (employee, source), n in zip(sizes.index, sizes.to_numpy(), strict=True)
+        if source in {MANAGER, "self"} or n >= min_raters
+    }
+    said = ratings[ratings["comment"].fillna("").astype(str).str.strip() != ""]
+    said = said.sort_values(["employee_id", "source", "competency", "comment"])
+    comments: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for employee, source, competency, text in zip(
+        said["employee_id"].astype(str),
+        said["source"].astype(str),
+        said["competency"].astype(str),
+        said["comment"].astype(str),
+        strict=True,
+    ):
+        if (employee, source) in large:
+            comments[employee].append((source, competency, text))
+    for employee, rows in comments.items():
+        parts[employee]["comments"] = tuple(rows)
