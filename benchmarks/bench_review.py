@@ -11,9 +11,10 @@ folder by one child process; a second, fresh child then times each stage on its 
 - html:    `skillkit.report.render.render_site(assessment, lang, "2026-01-01T00:00:00Z")`
 
 Peak memory is the measuring child's `ru_maxrss` (resident set, so pandas' and numpy's buffers
-count, which tracemalloc would miss); the table also shows it after the imports and after each
-stage, which tells where the peak is reached. Generating the data happens in the other child,
-so it does not inflate the peak. Pages are counted and sized as UTF-8 bytes, as written.
+count, which tracemalloc would miss); the `# {...}` JSON line on stderr also has it after the
+imports and after each stage (`rss_after`), which tells where the peak is reached. The data is
+generated in the other child, so it does not inflate the peak. Pages are counted and sized as
+UTF-8 bytes, as written.
 
 `--repeat R` runs the measuring child R times and reports the median time of each stage and the
 largest peak. `--profile DIR` additionally writes one cProfile file per size and stage to DIR

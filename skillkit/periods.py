@@ -38,9 +38,13 @@ def shift(label: str, quarters: int) -> str:
 
 def ordinals(labels: pd.Series) -> pd.Series:
     """Vectorised `to_ordinal` for a Series of valid quarter labels."""
-    parts = labels.str.extract(PERIOD_PATTERN).astype("int64")
-    result: pd.Series = parts[0] * 4 + parts[1] - 1
-    return result
+    import numpy as np
+    import pandas as pd
+
+    # A few distinct quarters among millions of rows: parse each distinct label once.
+    codes, distinct = pd.factorize(labels.astype(str), sort=False)
+    table = np.array([to_ordinal(label) for label in distinct], dtype="int64")
+    return pd.Series(table[codes], index=labels.index, dtype="int64")
 
 
 def quarter_of_date(dates: pd.Series) -> pd.Series:

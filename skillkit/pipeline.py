@@ -178,7 +178,7 @@ def _coverage_warnings(
     """People rated before but not in the reviewed quarter: shown, never silently dropped."""
     seen = set(scores.loc[scores["period"] == period, "employee_id"].astype(str))
     # People never rated at all are already warned about by the records.
-    ever = set(ratings["employee_id"].astype(str))
+    ever = set(ratings["employee_id"].astype(str).unique())
     missing = sorted((set(people["employee_id"]) & ever) - seen)
     return tuple(
         Problem("ratings", None, employee, f"no ratings or KPIs in {period}")

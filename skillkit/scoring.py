@@ -77,7 +77,9 @@ def rater_sigma(others: pd.DataFrame) -> pd.Series:
 
 def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     """Weighted mean over the sources present, renormalised, with its standard error."""
-    observed = ratings.dropna(subset=["rating"])
+    # Categorical keys: every groupby below then works on small integer codes, not strings.
+    keys = [*CELL, "source", "rater_id"]
+    observed = ratings.dropna(subset=["rating"]).astype({k: "category" for k in keys})
     others = observed[observed["source"].astype(str) != "self"]
     weights = pd.Series(rubric.sources, dtype="float64")
     by_source = others.groupby([*CELL, "source"], observed=True)["rating"].agg(["mean", "size"])
@@ -103,8 +105,8 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
         selves.groupby(CELL, observed=True)["rating"].mean().rename("self_rating"), how="outer"
     )
     sigma = rater_sigma(others) if not others.empty else pd.Series(dtype="float64")
-    combined = combined.reset_index()
-    combined["sigma"] = combined["competency"].astype(str).map(sigma).fillna(DEFAULT_SIGMA)
+    combined = combined.reset_index().astype({k: str for k in CELL})
+    combined["sigma"] = combined["competency"].map(sigma).astype("float64").fillna(DEFAULT_SIGMA)
     return combined
 
 
