@@ -77,7 +77,7 @@ def assess_records(
     target: str | None = None,
 ) -> Assessment:
     """Score, trend and assess readiness for the reviewed quarter (latest by default)."""
-    available = sorted(set(records.ratings["period"].astype(str)), key=periods.to_ordinal)
+    available = sorted(records.ratings["period"].astype(str).unique(), key=periods.to_ordinal)
     period = _choose_period(period, available)
     target = target or rubric.readiness.target_role
     if target not in framework.role_ids:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,20 +207,31 @@ def build_site(
         )
     }
     empty = Cell("—", "lv-none", UI[lang]["legend_none"])
+    table = people.join(ready[["band", "target_role", "projected_ready_period", "coverage"]])
+    table = table.sort_index()
     rows = {}
-    for employee in sorted(people.index):
-        info, r = people.loc[employee], ready.loc[employee]
+    for employee, name, role, team, band, target, projected, coverage in zip(
+        table.index.astype(str),
+        table["name"].astype(str),
+        table["role"].astype(str),
+        table["team"].astype(str),
+        table["band"].astype(str),
+        table["target_role"].astype(str),
+        table["projected_ready_period"].astype(str),
+        table["coverage"],
+        strict=True,
+    ):
         rows[employee] = PersonRow(
             employee_id=employee,
-            name=str(info["name"]),
+            name=name,
             href=f"people/{person_slugs[employee]}.html",
-            role=role_names.get(str(info["role"]), str(info["role"])),
-            team=str(info.get("team", "")) or UI[lang]["no_team"],
-            band=str(r["band"]),
-            band_label=BAND_NAMES[lang][str(r["band"])],
-            target_role=role_names.get(str(r["target_role"]), "—"),
-            projected=str(r["projected_ready_period"]) or "—",
-            coverage=percent(optional_float(r.get("coverage")), lang),
+            role=role_names.get(role, role),
+            team=team or UI[lang]["no_team"],
+            band=band,
+            band_label=BAND_NAMES[lang][band],
+            target_role=role_names.get(target, "—"),
+            projected=projected or "—",
+            coverage=percent(optional_float(coverage), lang),
             reasons=reason_map.get(employee, ()),
             takes=plan_map.get(employee, ()),
             cells=tuple(cells.get((employee, c), empty) for c in fw.competency_ids),
@@ -355,18 +366,24 @@ def _mean_cell(values: tuple[float, float] | None, lang: Lang) -> Cell:
     return Cell(number(level, lang), css, title)
 
 
-def team_page(site: SiteIndex, team: str) -> TeamPage:
+def team_members(assessment: Assessment) -> dict[str, list[str]]:
+    """Each team's people, most senior first, then by name: one sort for every team."""
+    people = assessment.people.astype({"employee_id": str, "team": str})
+    rung = {r: i for i, r in enumerate(assessment.framework.role_ids)}
+    people = people.assign(rung=people["role"].astype(str).map(rung).fillna(-1))
+    ordered = people.sort_values(
+        ["team", "rung", "name", "employee_id"], ascending=[True, False, True, True]
+    )
+    return {str(team): list(ids) for team, ids in ordered.groupby("team")["employee_id"]}
+
+
+def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
     """One team's page: people × competencies against targets, bands and plans."""
     a, lang, ui = site.assessment, site.lang, UI[site.lang]
-    people = a.people.astype({"employee_id": str})
-    members = people[people["team"].astype(str) == team]
-    rung = {r: i for i, r in enumerate(a.framework.role_ids)}
-    members = members.assign(rung=members["role"].astype(str).map(rung).fillna(-1))
-    ordered = members.sort_values(["rung", "name", "employee_id"], ascending=[False, True, True])
     return TeamPage(
         meta=meta(site, ui["team_title"].format(team=team or ui["no_team"]), "../"),
         ui=ui,
         team=team,
         competencies=tuple(c.name(lang) for c in a.framework.competencies),
-        people=tuple(site.rows[e] for e in ordered["employee_id"]),
+        people=tuple(site.rows[e] for e in members),
     )

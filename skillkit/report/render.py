@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
-from skillkit.report.context import build_site, org_page, team_page
+from skillkit.report.context import build_site, org_page, team_members, team_page
 from skillkit.report.person import person_page
 from skillkit.report.person_data import person_inputs
 
@@ -94,8 +94,9 @@ def render_site(assessment: Assessment, lang: Lang, generated_at: str) -> dict[s
     env = environment()
     pages = {"index.html": env.get_template("org.html").render(page=org_page(site))}
     team_template = env.get_template("team.html")
-    for team, slug in team_slugs.items():
-        pages[f"teams/{slug}.html"] = team_template.render(page=team_page(site, team))
+    for team, members in team_members(assessment).items():
+        page = team_page(site, team, members)
+        pages[f"teams/{team_slugs[team]}.html"] = team_template.render(page=page)
     person_template = env.get_template("person.html")
     for employee, data in person_inputs(assessment, site.scores).items():
         pages[f"people/{person_slugs[employee]}.html"] = person_template.render(
