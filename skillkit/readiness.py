@@ -32,6 +32,16 @@ RULE_ORDER = {
     )
 }
 REASON_COLUMNS = ["employee_id", "rule", "competency", "kpi", "value", "required", "extra"]
+# One flag per readiness rule: a person is ready now when every one holds.
+RULE_FLAGS = (
+    "gates_ok",
+    "below_ok",
+    "coverage_ok",
+    "sustained",
+    "evidence_ok",
+    "role_time_ok",
+    "kpi_ok",
+)
 PEOPLE_COLUMNS = [
     "employee_id",
     "name",
@@ -43,13 +53,7 @@ PEOPLE_COLUMNS = [
     "coverage",
     "quarters_in_role",
     "has_data",
-    "gates_ok",
-    "below_ok",
-    "coverage_ok",
-    "sustained",
-    "evidence_ok",
-    "role_time_ok",
-    "kpi_ok",
+    *RULE_FLAGS,
 ]
 PLAN_COLUMNS = [
     "employee_id",
@@ -204,21 +208,7 @@ def _assess_group(
     )
     role_left = (rule.min_quarters_in_role - out["quarters_in_role"]).clip(lower=0).fillna(0)
     offset = np.maximum(np.maximum(sustain_left, role_left.to_numpy()), kpi_left.to_numpy())
-    ready = (
-        out[
-            [
-                "gates_ok",
-                "below_ok",
-                "coverage_ok",
-                "sustained",
-                "evidence_ok",
-                "role_time_ok",
-                "kpi_ok",
-            ]
-        ]
-        .fillna(False)
-        .all(axis=1)
-    )
+    ready = out[list(RULE_FLAGS)].fillna(False).all(axis=1)
     # Whoever is not ready now is a quarter away at the very least.
     offset = np.where(ready.to_numpy(), 0.0, np.maximum(offset, 1.0))
     out["quarters_to_ready"] = offset

@@ -28,6 +28,41 @@ COMPETENCIES = (
     "effectiveness",
 )
 
+# Target levels by role, in the order of the competency table of DOMAIN.md.
+DOMAIN_TARGETS = {
+    "account-coordinator": [1, 2, 1, 2, 1, 1, 1, 1, 1, 1],
+    "account-executive": [2, 2, 2, 2, 2, 2, 2, 1, 2, 2],
+    "senior-account-executive": [3, 3, 3, 3, 2, 2, 2, 2, 2, 2],
+    "account-manager": [3, 3, 3, 3, 3, 3, 3, 2, 3, 3],
+    "account-director": [4, 4, 4, 4, 4, 4, 4, 4, 4, 3],
+    "group-account-director": [5, 5, 5, 4, 5, 5, 5, 5, 5, 4],
+}
+# What FORMATS.md promises users, restated here so that a change to the code cannot move it.
+FORMATS_SCORE_COLUMNS = [
+    "period",
+    "employee_id",
+    "competency",
+    "score_raw",
+    "score",
+    "level",
+    "target_level",
+    "gap",
+    "n_raters",
+    "ci_low",
+    "ci_high",
+    "evidence",
+]
+FORMATS_READINESS_COLUMNS = [
+    "employee_id",
+    "name",
+    "role",
+    "target_role",
+    "band",
+    "reasons",
+    "projected_ready_period",
+]
+FORMATS_BANDS = {"ready-now", "ready-1y", "ready-2y", "not-yet", "insufficient-evidence"}
+
 
 @pytest.fixture(scope="session")
 def framework() -> Framework:

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import COMPETENCIES, ROOT, RunCli
+from tests.conftest import (
+    COMPETENCIES,
+    FORMATS_READINESS_COLUMNS,
+    FORMATS_SCORE_COLUMNS,
+    ROOT,
+    RunCli,
+)
 
 PEOPLE = """employee_id,name,role,team,manager_id,hire_date,role_start
 D1,Dana Director,account-director,Retail,,2015-02-01,2020-01-01
@@ -52,20 +58,7 @@ def test_review_of_a_small_hand_written_folder(tmp_path: Path, run_cli: RunCli) 
     out = tmp_path / "out"
     run_cli(["review", str(data), "--out", str(out)])
     scores = read_csv(out / "scores.csv")
-    assert list(scores[0]) == [
-        "period",
-        "employee_id",
-        "competency",
-        "score_raw",
-        "score",
-        "level",
-        "target_level",
-        "gap",
-        "n_raters",
-        "ci_low",
-        "ci_high",
-        "evidence",
-    ]
+    assert list(scores[0]) == FORMATS_SCORE_COLUMNS
     assert len(scores) == 2 * 3 * 10
     row = next(
         r
@@ -76,15 +69,7 @@ def test_review_of_a_small_hand_written_folder(tmp_path: Path, run_cli: RunCli) 
     )
     assert (row["score"], row["level"], row["target_level"], row["gap"]) == ("3.0", "3", "2", "-1")
     readiness = {r["employee_id"]: r for r in read_csv(out / "readiness.csv")}
-    assert list(next(iter(readiness.values())))[:7] == [
-        "employee_id",
-        "name",
-        "role",
-        "target_role",
-        "band",
-        "reasons",
-        "projected_ready_period",
-    ]
+    assert list(next(iter(readiness.values())))[:7] == FORMATS_READINESS_COLUMNS
     assert readiness["M1"]["target_role"] == "account-director"
     assert readiness["M1"]["band"] == "ready-now"
     assert readiness["D1"]["target_role"] == "group-account-director"

@@ -9,17 +9,7 @@ import pytest
 
 from skillkit.errors import InputError
 from skillkit.framework import Framework, load_framework
-from tests.conftest import COMPETENCIES, ROOT
-
-# Target levels by role, in the order of the competency table of DOMAIN.md.
-DOMAIN_TARGETS = {
-    "account-coordinator": [1, 2, 1, 2, 1, 1, 1, 1, 1, 1],
-    "account-executive": [2, 2, 2, 2, 2, 2, 2, 1, 2, 2],
-    "senior-account-executive": [3, 3, 3, 3, 2, 2, 2, 2, 2, 2],
-    "account-manager": [3, 3, 3, 3, 3, 3, 3, 2, 3, 3],
-    "account-director": [4, 4, 4, 4, 4, 4, 4, 4, 4, 3],
-    "group-account-director": [5, 5, 5, 4, 5, 5, 5, 5, 5, 4],
-}
+from tests.conftest import COMPETENCIES, DOMAIN_TARGETS, ROOT
 
 
 def test_bundled_framework_has_the_ten_competencies_in_order(framework: Framework) -> None:

@@ -18,43 +18,14 @@ from skillkit.outputs import build_outputs, readiness_table
 from skillkit.pipeline import Assessment, review
 from skillkit.report.context import build_site, org_page
 from skillkit.report.render import slugs
-
-COMPETENCIES = (
-    "client-understanding",
-    "communication",
-    "relationship-management",
-    "campaign-delivery",
-    "strategic-advice",
-    "commercial-acumen",
-    "negotiation",
-    "business-development",
-    "motivation",
-    "effectiveness",
+from tests.conftest import (
+    COMPETENCIES,
+    DOMAIN_TARGETS,
+    FORMATS_BANDS,
+    FORMATS_READINESS_COLUMNS,
+    FORMATS_SCORE_COLUMNS,
 )
-# Target levels per role, in the order of COMPETENCIES (DOMAIN.md).
-TARGETS = {
-    "account-coordinator": (1, 2, 1, 2, 1, 1, 1, 1, 1, 1),
-    "account-executive": (2, 2, 2, 2, 2, 2, 2, 1, 2, 2),
-    "senior-account-executive": (3, 3, 3, 3, 2, 2, 2, 2, 2, 2),
-    "account-manager": (3, 3, 3, 3, 3, 3, 3, 2, 3, 3),
-    "account-director": (4, 4, 4, 4, 4, 4, 4, 4, 4, 3),
-    "group-account-director": (5, 5, 5, 4, 5, 5, 5, 5, 5, 4),
-}
-BANDS = {"ready-now", "ready-1y", "ready-2y", "not-yet", "insufficient-evidence"}
-SCORE_COLUMNS = [
-    "period",
-    "employee_id",
-    "competency",
-    "score_raw",
-    "score",
-    "level",
-    "target_level",
-    "gap",
-    "n_raters",
-    "ci_low",
-    "ci_high",
-    "evidence",
-]
+
 RATING_COLUMNS = ["period", "employee_id", "rater_id", "source", "competency", "rating", "comment"]
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01T00:00:00Z
 
@@ -95,7 +66,7 @@ def rated(
 
 def at(role: str, **changes: float) -> dict[str, float]:
     """A role's target levels as ratings, with some competencies changed (ids use _ for -)."""
-    levels = {c: float(t) for c, t in zip(COMPETENCIES, TARGETS[role], strict=True)}
+    levels = {c: float(t) for c, t in zip(COMPETENCIES, DOMAIN_TARGETS[role], strict=True)}
     levels.update({k.replace("_", "-"): v for k, v in changes.items()})
     return levels
 
@@ -469,7 +440,7 @@ def test_an_earlier_period_shows_no_later_kpis_on_the_person_page(tmp_path: Path
 
 
 def test_target_flag_aims_people_at_or_above_it_at_the_next_rung(tmp_path: Path) -> None:
-    roles = list(TARGETS)
+    roles = list(DOMAIN_TARGETS)
     people = [person(f"P{i}", role) for i, role in enumerate(roles)]
     ratings = [r for i, role in enumerate(roles) for r in rated("2026Q2", f"P{i}", "X", at(role))]
     folder = write_folder(tmp_path / "data", people, ratings)
@@ -534,7 +505,7 @@ def test_bands_are_formats_values_and_blank_only_at_the_top_of_the_ladder(
     out = tmp_path / "out"
     cli(["review", str(write_folder(tmp_path / "data", people, ratings)), "--out", str(out)])
     rows = {r["employee_id"]: r for r in read_csv(out / "readiness.csv")}
-    assert rows["D1"]["band"] in BANDS
+    assert rows["D1"]["band"] in FORMATS_BANDS
     assert (rows["G1"]["band"], rows["G1"]["target_role"]) == ("", "")
 
 
@@ -693,23 +664,15 @@ def test_csv_outputs_follow_formats(tmp_path: Path) -> None:
     out = tmp_path / "out"
     cli(["review", str(small_agency(tmp_path / "data")), "--out", str(out), "--no-html"])
     scores = read_csv(out / "scores.csv")
-    assert list(scores[0]) == SCORE_COLUMNS
+    assert list(scores[0]) == FORMATS_SCORE_COLUMNS
     assert len(scores) == 2 * 4 * 10
     assert {r["evidence"] for r in scores} <= {"sufficient", "insufficient"}
     keys = [(r["period"], r["employee_id"], r["competency"]) for r in scores]
     assert len(set(keys)) == len(keys)
     readiness = read_csv(out / "readiness.csv")
-    assert list(readiness[0])[:7] == [
-        "employee_id",
-        "name",
-        "role",
-        "target_role",
-        "band",
-        "reasons",
-        "projected_ready_period",
-    ]
+    assert list(readiness[0])[:7] == FORMATS_READINESS_COLUMNS
     assert [r["employee_id"] for r in readiness] == ["A1", "A2", "M1", "M2"]
-    assert {r["band"] for r in readiness} <= BANDS
+    assert {r["band"] for r in readiness} <= FORMATS_BANDS
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {"skillkit_version", "framework", "rubric", "inputs", "periods", "generated_at"} <= set(
         manifest
