@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -49,15 +50,31 @@ def reports_user_errors(command: F) -> F:
 def generated_at() -> str:
     """Now in UTC, or SOURCE_DATE_EPOCH when set (for byte-identical reruns)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and not epoch.isdigit():
+        raise InputError(
+            [
+                Problem(
+                    "SOURCE_DATE_EPOCH",
+                    None,
+                    "",
+                    f"expected whole seconds since 1970, got {epoch!r}",
+                )
+            ]
+        )
     moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def write_atomically(out: Path, files: Mapping[str, bytes]) -> None:
     """Stage every file beside OUT, then move each into place: all files or none land."""
-    out.mkdir(parents=True, exist_ok=True)
-    root = out.resolve()
-    staging = Path(tempfile.mkdtemp(prefix=".skillkit-", dir=root))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        root = out.resolve()
+        staging = Path(tempfile.mkdtemp(prefix=".skillkit-", dir=root))
+    except OSError as exc:
+        problem = Problem(str(out), None, "--out", f"cannot write here: {exc.strerror}")
+        raise InputError([problem]) from None
+    previous = earlier_pages(root)
     try:
         for relative, content in files.items():
             target = (root / relative).resolve()
@@ -71,17 +88,24 @@ def write_atomically(out: Path, files: Mapping[str, bytes]) -> None:
             (staging / relative).replace(root / relative)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    remove_stale_pages(root, files)
+    # A leaver's page must not linger; only pages an earlier run wrote itself are removed.
+    for page in previous - set(files):
+        (root / page).unlink(missing_ok=True)
 
 
-def remove_stale_pages(root: Path, files: Mapping[str, bytes]) -> None:
-    """Drop team and person pages an earlier run left: a leaver's page must not linger."""
-    for folder in PAGE_FOLDERS:
-        if not any(name.startswith(f"{folder}/") for name in files):
-            continue
-        for page in (root / folder).glob("*.html"):
-            if f"{folder}/{page.name}" not in files:
-                page.unlink()
+def earlier_pages(root: Path) -> set[str]:
+    """Pages the previous review listed in OUT/manifest.json (safe relative names only)."""
+    try:
+        listed = json.loads((root / "manifest.json").read_text(encoding="utf-8")).get("pages", [])
+    except (OSError, ValueError, AttributeError):
+        return set()
+    return {
+        page
+        for page in listed
+        if isinstance(page, str)
+        and page.endswith(".html")
+        and (root / page).resolve().parent in {root / folder for folder in PAGE_FOLDERS}
+    }
 
 
 def echo_warnings(warnings: tuple[Problem, ...], quiet: bool) -> None:
@@ -221,7 +245,7 @@ def review(
     show_default=True,
     help="Quarters of history.",
 )
-@click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
+@click.option("--seed", type=click.IntRange(0), default=7, show_default=True, help="Random seed.")
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Report language.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors

@@ -298,7 +298,8 @@ def _order(*columns: tuple[Array, int]) -> Array:
 
 
 def _peers(team: Array, manager: Array, rng: Rng) -> tuple[Array, Array]:
-    """Two or three fixed team-mates per person, not their line manager or reports."""
+    """Three to five fixed team-mates per person (enough to stay anonymous), never their line
+    manager or reports."""
     n, members, per_team = len(team), np.argsort(team, kind="stable"), np.bincount(team)
     start, size, pos = (np.cumsum(per_team) - per_team)[team], per_team[team], _within(team)
     others = np.maximum(size - 1, 1)
@@ -308,7 +309,7 @@ def _peers(team: Array, manager: Array, rng: Rng) -> tuple[Array, Array]:
     shift = 1 + (offset[:, None] + steps) % others[:, None]
     rater = members[start[:, None] + (pos[:, None] + shift) % size[:, None]]
     ok = (steps < size[:, None] - 1) & (manager[rated] != rater) & (manager[rater] != rated)
-    ok &= np.cumsum(ok, axis=1) <= rng.integers(2, 4, n)[:, None]
+    ok &= np.cumsum(ok, axis=1) <= rng.integers(3, 6, n)[:, None]
     return rated[ok], rater[ok]
 
 
@@ -341,7 +342,7 @@ def _ratings(world: _World, rng: Rng) -> pd.DataFrame:
     specs = [  # rated, rater, share of competencies observed, share of quarters taking part
         (np.arange(n), np.arange(n), np.ones(n_c), 1.0),
         (managed, manager[managed], np.ones(n_c), 1.0),
-        (peer_e, peer_r, np.full(n_c, 0.7), 0.9),
+        (peer_e, peer_r, np.full(n_c, 0.85), 0.95),
         (manager[managed], managed, to_report, 0.85),
         (client_e, client_r + n, to_client, 0.8),
     ]

@@ -6,11 +6,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, PositiveFloat, field_validator
+from pydantic import Field, field_validator
 
 from skillkit.bundled import bundled_file
 from skillkit.errors import Problem
-from skillkit.models import Frozen, Id, Text
+from skillkit.models import Frozen, Id, Positive, Text
 from skillkit.yamlio import YamlDocument, load_yaml, parse_model
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -76,7 +76,7 @@ class Role(Frozen):
     summary: Text | None = None
     typical_years: str | None = None
     targets: dict[str, LevelNumber]
-    weights: dict[str, PositiveFloat] = Field(default_factory=dict)
+    weights: dict[str, Positive] = Field(default_factory=dict)
 
     def weight(self, competency: str) -> float:
         """How much `competency` counts for this role (1 unless the framework says otherwise)."""

@@ -13,6 +13,7 @@ from skillkit.models import Lang
 from skillkit.pipeline import Assessment
 from skillkit.scoring import SCORE_COLUMNS
 
+FORMULA_STARTS = frozenset("=+-@\t\r")
 READINESS_COLUMNS = [
     "employee_id",
     "name",
@@ -44,7 +45,7 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     reasons = a.readiness.reasons
     said = reasons.assign(text=reason_texts(reasons, a.framework, a.rubric, lang))
     plan = a.readiness.plan
-    steps = plan.assign(text=plan_texts(plan, a.framework, lang))
+    steps = plan.assign(text=plan_texts(plan, a.framework, lang, a.rubric.bands.ready_2y_quarters))
     table = a.readiness.people.copy()
     table["reasons"] = table["employee_id"].map(said.groupby("employee_id")["text"].agg("; ".join))
     table["what_it_takes"] = table["employee_id"].map(
@@ -60,6 +61,17 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     for column in ("reasons", "what_it_takes"):
         table[column] = table[column].astype("object").where(table[column].notna(), "")
     return table[READINESS_COLUMNS]
+
+
+def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading quote."""
+    safe = table.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            text = safe[column].astype("object")
+            risky = text.notna() & text.astype(str).str[:1].isin(FORMULA_STARTS)
+            safe[column] = text.where(~risky, "'" + text.astype(str))
+    return safe
 
 
 def sha256(path: Path) -> str:
@@ -102,15 +114,19 @@ def build_outputs(
 ) -> dict[str, bytes]:
     """Every output file of a review: CSVs, manifest and (unless `html` is off) the pages."""
     files = {
-        "scores.csv": scores_table(assessment).to_csv(index=False, lineterminator="\n"),
-        "readiness.csv": readiness_table(assessment, lang).to_csv(index=False, lineterminator="\n"),
-        "manifest.json": json.dumps(
-            manifest(assessment, generated_at, lang, standards), ensure_ascii=False, indent=2
-        )
-        + "\n",
+        "scores.csv": spreadsheet_safe(scores_table(assessment)).to_csv(
+            index=False, lineterminator="\n"
+        ),
+        "readiness.csv": spreadsheet_safe(readiness_table(assessment, lang)).to_csv(
+            index=False, lineterminator="\n"
+        ),
     }
     if html:
         from skillkit.report.render import render_site
 
         files.update(render_site(assessment, lang, generated_at))
+    about = manifest(assessment, generated_at, lang, standards)
+    # The pages this run owns: the next run removes those it no longer writes, and no others.
+    about["pages"] = sorted(name for name in files if name.endswith(".html"))
+    files["manifest.json"] = json.dumps(about, ensure_ascii=False, indent=2) + "\n"
     return {path: text.encode("utf-8") for path, text in files.items()}

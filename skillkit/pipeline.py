@@ -77,7 +77,10 @@ def assess_records(
     target: str | None = None,
 ) -> Assessment:
     """Score, trend and assess readiness for the reviewed quarter (latest by default)."""
-    available = sorted(records.ratings["period"].astype(str).unique(), key=periods.to_ordinal)
+    # A quarter counts once someone has been observed in it: a sent-out, unanswered quarter
+    # with only empty ratings must not become "the latest" and leave everyone without evidence.
+    observed = records.ratings.dropna(subset=["rating"])
+    available = sorted(observed["period"].astype(str).unique(), key=periods.to_ordinal)
     period = _choose_period(period, available)
     target = target or rubric.readiness.target_role
     if target not in framework.role_ids:
@@ -97,6 +100,17 @@ def assess_records(
     kpis = _until(records.kpis, end)
     roles = roles_by_period(records.people, records.promotions, list(covered))
     people = people_at(records.people, roles, period)
+    if people.empty:
+        raise InputError(
+            [
+                Problem(
+                    _source(records, "people"),
+                    None,
+                    "hire_date",
+                    f"nobody in the people table was employed by {period}",
+                )
+            ]
+        )
     scores = scoring.score(ratings, kpis, roles, framework, rubric)
     trends = scoring.trends(scores, period, rubric.trend_quarters)
     readiness = assess(
@@ -128,6 +142,12 @@ def assess_records(
     )
 
 
+def _source(records: Records, table: str) -> str:
+    """The file a table came from, for messages about it."""
+    named = [f for f in records.files if f.stem == table or f.suffix == ".xlsx"]
+    return str(named[0]) if named else table
+
+
 def _until(table: pd.DataFrame, end: int) -> pd.DataFrame:
     """Rows of quarters up to and including the reviewed one: later data never leaks in."""
     if table.empty:
@@ -151,7 +171,7 @@ def people_at(people: pd.DataFrame, roles: pd.DataFrame, period: str) -> pd.Data
 
 def _choose_period(period: str | None, available: list[str]) -> str:
     if not available:
-        raise InputError([Problem("ratings", None, "period", "no ratings with a period to review")])
+        raise InputError([Problem("ratings", None, "rating", "no observed rating to review")])
     if period is None:
         return available[-1]
     if not periods.is_period(period):

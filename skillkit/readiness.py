@@ -210,7 +210,7 @@ def _assess_group(
     offset = np.maximum(np.maximum(sustain_left, role_left.to_numpy()), kpi_left.to_numpy())
     ready = out[list(RULE_FLAGS)].fillna(False).all(axis=1)
     # Whoever is not ready now is a quarter away at the very least.
-    offset = np.where(ready.to_numpy(), 0.0, np.maximum(offset, 1.0))
+    offset = np.where(ready.to_numpy(), 0.0, np.maximum(offset.astype("float64"), 1.0))
     out["quarters_to_ready"] = offset
     lacking = ~out["has_data"].fillna(False).astype(bool) | ~latest["evidence_ok"].reindex(
         out.index
@@ -226,7 +226,8 @@ def _assess_group(
         ["insufficient-evidence", "ready-now", "ready-1y", "ready-2y"],
         default="not-yet",
     )
-    finite = np.isfinite(offset) & ~lacking.to_numpy()
+    # Beyond the last band's horizon a straight-line projection is a guess, not a plan.
+    finite = (offset <= bands.ready_2y_quarters) & ~lacking.to_numpy()
     out["projected_ready_period"] = [
         periods.shift(period, int(q)) if ok else "" for q, ok in zip(offset, finite, strict=True)
     ]

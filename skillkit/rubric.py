@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     Field,
     NonNegativeInt,
-    PositiveFloat,
     PositiveInt,
     ValidationInfo,
     field_validator,
@@ -19,7 +18,7 @@ from pydantic import (
 from skillkit.bundled import bundled_file
 from skillkit.errors import Problem
 from skillkit.framework import Framework, duplicate_ids, unknown
-from skillkit.models import Frozen, Id, Text
+from skillkit.models import Finite, Frozen, Id, Positive, Text
 from skillkit.yamlio import YamlDocument, load_yaml, parse_model
 
 DEFAULT_RUBRIC = "quarterly-review.yaml"
@@ -31,9 +30,9 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 class Scale(Frozen):
     """The rating scale; a score counts as a level when within `level_tolerance` of it."""
 
-    min: float = 1.0
-    max: float = 5.0
-    step: PositiveFloat = 0.5
+    min: Finite = 1.0
+    max: Finite = 5.0
+    step: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] = 0.5
     level_tolerance: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.25
 
     @model_validator(mode="after")
@@ -62,8 +61,8 @@ class Kpi(Frozen):
     name: Text
     unit: Text
     direction: Literal["higher", "lower"] = "higher"
-    thresholds: dict[Annotated[int, Field(ge=2, le=5)], float]
-    evidences: dict[str, PositiveFloat]
+    thresholds: dict[Annotated[int, Field(ge=2, le=5)], Finite]
+    evidences: dict[str, Positive]
 
     @field_validator("thresholds")
     @classmethod
@@ -90,7 +89,7 @@ class KpiRule(Frozen):
     """A KPI must reach `threshold` in `quarters` of the last `of_last` quarters with data."""
 
     kpi: str
-    threshold: float
+    threshold: Finite
     quarters: PositiveInt = 2
     of_last: PositiveInt = 4
 
@@ -148,12 +147,12 @@ class Rubric(Frozen):
     name: Text
     description: Text | None = None
     scale: Scale = Scale()
-    sources: dict[Source, PositiveFloat]
+    sources: dict[Source, Positive]
     evidence: Evidence = Evidence()
     kpi_weight: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.25
     kpis: tuple[Kpi, ...] = ()
     trend_quarters: Annotated[int, Field(ge=2)] = 4
-    blind_spot_threshold: PositiveFloat = 1.0
+    blind_spot_threshold: Positive = 1.0
     readiness: Readiness = Readiness()
     bands: Bands = Bands()
     anonymity: Anonymity = Anonymity()
@@ -214,7 +213,8 @@ def check_against(doc: YamlDocument, framework: Framework) -> list[Problem]:
     for loc, rule in rules:
         if not isinstance(rule, dict):
             continue
-        for i, gate in enumerate(rule.get("gates") or []):
+        gates = rule.get("gates")
+        for i, gate in enumerate(gates if isinstance(gates, list) else []):
             if gate not in competencies:
                 problems.append(
                     doc.problem((*loc, "gates", i), unknown("competency", gate, competencies))

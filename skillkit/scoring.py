@@ -155,8 +155,8 @@ def _blend(table: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     scale = rubric.scale
     table["ci_low"] = (table["score"] - Z_95 * se).clip(lower=scale.min, upper=scale.max)
     table["ci_high"] = (table["score"] + Z_95 * se).clip(lower=scale.min, upper=scale.max)
-    level = np.floor(table["score"] + scale.level_tolerance).clip(lower=1, upper=5)
-    table["level"] = level.astype("Int64")
+    level = np.floor(table["score"].to_numpy(dtype="float64") + scale.level_tolerance)
+    table["level"] = pd.array(np.clip(level, 1, 5), dtype="Float64").astype("Int64")
     table["n_raters"] = table["n_raters"].fillna(0).astype("int64")
     table["n_manager"] = table["n_manager"].fillna(0).astype("int64")
     rule = rubric.evidence

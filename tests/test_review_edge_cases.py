@@ -157,7 +157,7 @@ def test_a_person_without_any_ratings_is_insufficient_evidence_and_warned(tmp_pa
     assert not (a.scores["employee_id"] == "N1").any()
     assert [str(w) for w in a.warnings if "'N1'" in str(w)]  # warned once, by the records
     table = readiness_table(a, "en").set_index("employee_id")
-    assert table.loc["N1", "reasons"] == "no ratings or KPIs in 2026Q2"
+    assert table.loc["N1", "reasons"] == "No ratings by others and no KPIs in 2026Q2"
     assert pd.isna(table.loc["N1", "quarters_to_ready"])
 
 
@@ -478,7 +478,7 @@ def test_the_top_of_the_ladder_has_no_target_and_says_why(tmp_path: Path) -> Non
     rows = {r["employee_id"]: r for r in read_csv(out / "readiness.csv")}
     top = rows["G1"]
     assert (top["target_role"], top["projected_ready_period"], top["coverage"]) == ("", "", "")
-    assert top["reasons"] == "top of the ladder: no further rung to assess"
+    assert top["reasons"] == "Top of the ladder: no further rung to assess"
     assert rows["D1"]["target_role"] == "group-account-director"
     page = (out / "people" / "G1.html").read_text(encoding="utf-8")
     assert "Group account director" in page or "group account director" in page.lower()
@@ -492,7 +492,7 @@ def test_a_review_of_only_people_at_the_top_of_the_ladder_writes_its_outputs(
     out = tmp_path / "out"
     cli(["review", str(folder), "--out", str(out)])
     (row,) = read_csv(out / "readiness.csv")
-    assert row["reasons"] == "top of the ladder: no further rung to assess"
+    assert row["reasons"] == "Top of the ladder: no further rung to assess"
 
 
 def test_bands_are_formats_values_and_blank_only_at_the_top_of_the_ladder(

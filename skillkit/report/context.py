@@ -142,16 +142,25 @@ def meta(site: SiteIndex, title: str, root: str) -> Meta:
 
 
 def private_cells(scores: pd.DataFrame, min_raters: int) -> pd.DataFrame:
-    """Scores as pages may show them: a cell resting on a few peers alone is blanked.
+    """Scores as pages may show them: a cell that could reveal one rater's rating is blanked.
 
-    Without a manager rating, fewer than `min_raters` other raters could be singled out, so
+    The raters besides the manager must be none or at least `min_raters`: with one or two of
+    them, the manager (who knows their own rating) could subtract their way to a peer's. So
     the score, its level and interval and the others' view are withheld from the pages.
     """
-    private = (scores["n_manager"] == 0) & (scores["n_raters"] > 0)
-    private &= scores["n_raters"] < min_raters
+    others = scores["n_raters"] - scores["n_manager"]
+    private = (others > 0) & (others < min_raters)
     masked = scores.assign(private=private)
     columns = ["score", "score_raw", "level", "ci_low", "ci_high", "others_score"]
     masked.loc[private, columns] = np.nan
+    return masked
+
+
+def _withhold(table: pd.DataFrame, hidden: pd.MultiIndex, column: str) -> pd.DataFrame:
+    """`table` with `column` blanked on the (employee, competency) pairs in `hidden`."""
+    pairs = pd.MultiIndex.from_frame(table[["employee_id", "competency"]].astype(str))
+    masked = table.copy()
+    masked[column] = masked[column].astype("float64").where(~pairs.isin(hidden))
     return masked
 
 
@@ -182,18 +191,20 @@ def build_site(
     role_names = {r.id: r.name(lang) for r in fw.roles}
     people = a.people.astype({"employee_id": str}).set_index("employee_id")
     ready = a.readiness.people.set_index("employee_id")
-    reasons = a.readiness.reasons
+    shown = private_cells(a.scores, a.rubric.anonymity.min_raters)
+    latest = shown[shown["period"] == a.period]
+    # Reasons and plans must not quote a level the pages withhold.
+    hidden = pd.MultiIndex.from_frame(latest.loc[latest["private"], ["employee_id", "competency"]])
+    reasons = _withhold(a.readiness.reasons, hidden, "value")
     reason_lines = reasons.assign(text=reason_texts(reasons, fw, a.rubric, lang))
     reason_map = reason_lines.groupby("employee_id")["text"].agg(tuple).to_dict()
-    plan = a.readiness.plan
+    plan = _withhold(a.readiness.plan, hidden, "level")
     plan_map = (
-        plan.assign(text=plan_texts(plan, fw, lang))
+        plan.assign(text=plan_texts(plan, fw, lang, a.rubric.bands.ready_2y_quarters))
         .groupby("employee_id")["text"]
         .agg(tuple)
         .to_dict()
     )
-    shown = private_cells(a.scores, a.rubric.anonymity.min_raters)
-    latest = shown[shown["period"] == a.period]
     cells = {
         (e, c): level_cell(lv, t, s, lang, bool(p))
         for e, c, lv, t, s, p in zip(
@@ -252,11 +263,13 @@ def org_page(site: SiteIndex) -> OrgPage:
         rank=ready["band"].map(BAND_ORDER),
         coverage=ready["coverage"].astype("float64"),
     )
+    # Within a band, the sooner the better; among the not-yet, the more of the bar already met.
+    projected = order["band"].isin(["ready-1y", "ready-2y"])
+    order = order.assign(pace=order["quarters_to_ready"].where(projected, 0.0))
     closest_ids = (
         order[order["target_role"] == a.target_role]
         .sort_values(
-            ["rank", "quarters_to_ready", "coverage", "employee_id"],
-            ascending=[True, True, False, True],
+            ["rank", "pace", "coverage", "employee_id"], ascending=[True, True, False, True]
         )["employee_id"]
         .head(10)
     )

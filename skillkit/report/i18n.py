@@ -84,8 +84,9 @@ UI: Mapping[str, Mapping[str, str]] = {
         "legend_more": "more than one below",
         "legend_none": "no evidence",
         "from_to": "{competency}: level {level} → {required}",
-        "unknown_level": "no evidence",
-        "in_quarters": "in about {n} quarter(s) at the current pace",
+        "unknown_level": "level not shown",
+        "in_quarters": "in about {n} at the current pace",
+        "beyond": "more than {n} away at the current pace",
         "no_progress": "no progress at the current pace",
         "comments": "What raters said",
         "no_comments": "No comments this quarter.",
@@ -99,7 +100,7 @@ UI: Mapping[str, Mapping[str, str]] = {
         "trend_avg": "Average score across all competencies",
         "more": "and {n} more on the person's page",
         "no_team": "(no team)",
-        "private_cell": "hidden: too few raters, and no manager rating, to stay anonymous",
+        "private_cell": "hidden: too few raters besides the manager to keep them anonymous",
     },
     "ru": {
         "org_title": "Квартальная оценка персонала",
@@ -177,8 +178,9 @@ UI: Mapping[str, Mapping[str, str]] = {
         "legend_more": "больше чем на один ниже",
         "legend_none": "нет данных",
         "from_to": "{competency}: уровень {level} → {required}",
-        "unknown_level": "нет данных",
-        "in_quarters": "примерно через {n} кв. при нынешнем темпе",
+        "unknown_level": "уровень не показан",
+        "in_quarters": "примерно через {n} при нынешнем темпе",
+        "beyond": "при нынешнем темпе дальше, чем через {n}",
         "no_progress": "при нынешнем темпе прогресса нет",
         "comments": "Что написали оценщики",
         "no_comments": "В этом квартале комментариев нет.",
@@ -192,7 +194,7 @@ UI: Mapping[str, Mapping[str, str]] = {
         "trend_avg": "Средний балл по всем компетенциям",
         "more": "и ещё {n} — на странице сотрудника",
         "no_team": "(без команды)",
-        "private_cell": "скрыто: слишком мало оценщиков и нет оценки руководителя — анонимность",
+        "private_cell": "скрыто: кроме руководителя слишком мало оценщиков для анонимности",
     },
 }
 
@@ -244,7 +246,7 @@ REASONS: Mapping[str, Mapping[str, str]] = {
         "time_in_role": "{value} quarters in the current role; {required} needed",
         "kpi": "{kpi} reached {threshold} in {value} of the last {of_last} quarters; "
         "{required} needed",
-        "no_data": "no ratings or KPIs in {extra}",
+        "no_data": "no ratings by others and no KPIs in {extra}",
         "top_of_ladder": "top of the ladder: no further rung to assess",
     },
     "ru": {
@@ -258,8 +260,25 @@ REASONS: Mapping[str, Mapping[str, str]] = {
         "time_in_role": "в текущей роли {value} кв.; нужно {required}",
         "kpi": "{kpi}: порог {threshold} достигнут в {value} из последних {of_last} кв.; "
         "нужно {required}",
-        "no_data": "нет оценок и KPI за {extra}",
+        "no_data": "нет оценок других и KPI за {extra}",
         "top_of_ladder": "вершина карьерной лестницы: следующей ступени нет",
+    },
+}
+
+
+# Reasons whose level a page withholds (too few raters to stay anonymous).
+WITHHELD: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "gate": "{competency} is below the level {required} the gate requires (level not shown: "
+        "too few raters to stay anonymous)",
+        "too_far_below": "{competency} is more than {max_below} below the target of {required} "
+        "(level not shown: too few raters to stay anonymous)",
+    },
+    "ru": {
+        "gate": "«{competency}»: ниже обязательного порога {required} (уровень скрыт: слишком "
+        "мало оценщиков для анонимности)",
+        "too_far_below": "«{competency}»: более чем на {max_below} ниже цели {required} "
+        "(уровень скрыт: слишком мало оценщиков для анонимности)",
     },
 }
 
@@ -276,4 +295,19 @@ def percent(value: float | None, lang: Lang) -> str:
     """A share (0..1) as a whole percentage."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value * 100:.0f} %" if lang == "ru" else f"{value * 100:.0f}%"
+    return f"{value * 100:.0f}\u00a0%" if lang == "ru" else f"{value * 100:.0f}%"
+
+
+def quarters(n: int, lang: Lang) -> str:
+    """'1 quarter', '3 quarters'; in Russian '1 квартал', '3 квартала', '5 кварталов'."""
+    if lang == "ru":
+        last, tens = n % 10, n % 100
+        word = (
+            "квартал"
+            if last == 1 and tens != 11
+            else "квартала"
+            if 2 <= last <= 4 and not 12 <= tens <= 14
+            else "кварталов"
+        )
+        return f"{n}\u00a0{word}"
+    return f"{n}\u00a0quarter" + ("" if n == 1 else "s")

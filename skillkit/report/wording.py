@@ -8,7 +8,8 @@ import pandas as pd
 
 from skillkit.framework import Framework
 from skillkit.models import Lang
-from skillkit.report.i18n import REASONS, UI, number, percent
+from skillkit.report.i18n import REASONS, UI, WITHHELD, number, percent
+from skillkit.report.i18n import quarters as spell_quarters
 from skillkit.rubric import Rubric
 
 
@@ -42,7 +43,9 @@ def reason_texts(
             "min_raters": min_raters,
             "max_below": extra,
         }
-        texts.append(templates[rule].format(**fields))
+        withheld = rule in WITHHELD[lang] and (value is None or value != value)  # NaN: not shown
+        text = (WITHHELD[lang][rule] if withheld else templates[rule]).format(**fields)
+        texts.append(text[:1].upper() + text[1:])
     return pd.Series(texts, index=reasons.index, dtype="object")
 
 
@@ -54,12 +57,12 @@ def _quantity(rule: str, value: float, lang: Lang) -> str:
     return number(float(value), lang, 0) if float(value).is_integer() else number(value, lang)
 
 
-def plan_texts(plan: pd.DataFrame, framework: Framework, lang: Lang) -> pd.Series:
-    """One line per plan row: 'Motivation: level 3 → 4 (in about 2 quarter(s) ...)'."""
+def plan_texts(plan: pd.DataFrame, framework: Framework, lang: Lang, horizon: int = 8) -> pd.Series:
+    """One line per plan row: 'Motivation: level 3 → 4 (in about 2 quarters ...)'."""
     names = {c.id: c.name(lang) for c in framework.competencies}
     ui = UI[lang]
     texts = []
-    for comp, level, required, quarters in zip(
+    for comp, level, required, needed in zip(
         plan["competency"],
         plan["level"],
         plan["required_level"],
@@ -72,8 +75,10 @@ def plan_texts(plan: pd.DataFrame, framework: Framework, lang: Lang) -> pd.Serie
         )
         pace = (
             ui["no_progress"]
-            if not math.isfinite(quarters)
-            else ui["in_quarters"].format(n=int(quarters))
+            if not math.isfinite(needed)
+            else ui["beyond"].format(n=spell_quarters(horizon, lang))
+            if needed > horizon
+            else ui["in_quarters"].format(n=spell_quarters(int(needed), lang))
         )
         texts.append(f"{line} ({pace})")
     return pd.Series(texts, index=plan.index, dtype="object")

@@ -94,3 +94,30 @@ def test_russian_pages_are_in_russian(tmp_path: Path, run_cli: RunCli) -> None:
     person = (tmp_path / "out" / "people" / "A1.html").read_text(encoding="utf-8")
     assert '<html lang="ru">' in index and "Квартальная оценка персонала" in index
     assert "Готовность к повышению" in person and "Понимание бизнеса клиента" in person
+
+
+def test_a_manager_cannot_subtract_their_way_to_one_peers_rating(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    # Manager 2.5 and one peer 4: the score (0.4·2.5 + 0.2·4) / 0.6 = 3.0 would give the peer away.
+    data = write_small_agency(tmp_path / "data")
+    with (data / "ratings.csv").open("a", encoding="utf-8") as ratings:
+        ratings.write("2026Q3,A1,P1,peer,motivation,4,\n")
+    run_cli(["review", str(data), "--out", str(tmp_path / "out")])
+    out = tmp_path / "out"
+    team = (out / "teams" / "Retail.html").read_text(encoding="utf-8")
+    person = (out / "people" / "A1.html").read_text(encoding="utf-8")
+    row = re.search(r'A1\.html">Alla Executive</a></th>.*?</tr>', team, re.DOTALL)
+    assert row is not None
+    cells = re.findall(r'<td class="lv [^"]*" title="([^"]*)">([^<]*)</td>', row.group(0))
+    motivation = cells[8]  # the ninth competency of the framework
+    assert motivation[1] == "·" and "3.00" not in motivation[0]
+    mine = re.search(
+        r"<th scope=\"row\">Motivation and team leadership</th>.*?</tr>", person, re.DOTALL
+    )
+    assert mine is not None and "3.00" not in mine.group(0) and "—" in mine.group(0)
+    # The levels the pages withhold are not quoted in the reasons either.
+    assert "Motivation and team leadership is below the level 4 the gate requires" in person
+    # HR's own file keeps the full score.
+    scores = (out / "scores.csv").read_text(encoding="utf-8")
+    assert "2026Q3,A1,motivation,3.0,3.0," in scores
