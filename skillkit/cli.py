@@ -39,7 +39,7 @@ def reports_user_errors(command: F) -> F:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             click.echo(
-                f"skillkit: stopped on {len(error.problems)} problem(s); no output was written.",
+                f"skillkit: stopped on {len(error.problems)} problem(s).",
                 err=True,
             )
             sys.exit(EXIT_INPUT)

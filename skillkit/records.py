@@ -128,6 +128,17 @@ def load_records(source: Path, rules: RecordRules) -> Records:
     sheets = {n: _Sheet(k, tables[n], label.format(n)) for k in KINDS if (n := k.name) in tables}
     people, ratings = sheets.get("people"), sheets.get("ratings")
     known = people if people is not None and people.has("employee_id") else None
+    if known is not None and known.frame.empty:
+        # Without a single person every rating would be "unknown": say the one thing that matters.
+        errors.append(
+            Problem(
+                known.table.display,
+                1,
+                "employee_id",
+                "no people listed (the file has only its header)",
+            )
+        )
+        known = None
     for sheet in sheets.values():
         _check_header(sheet, errors, notes)
         _check_common(sheet, known, errors)

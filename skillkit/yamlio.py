@@ -196,6 +196,10 @@ def _message(root: type[BaseModel], loc: list[str | int], item: Any) -> str:
         return f"missing {'translation' if translation else 'required key'} {loc[-1]!r}"
     if kind == "string_too_short" and translation:
         return f"translation {loc[-1]!r} is empty"
+    if kind in {"tuple_type", "list_type"}:
+        return f"expected a list, got {_describe(value)}"
+    if kind in {"model_type", "dict_type"}:
+        return f"expected a mapping of keys to values, got {_describe(value)}"
     if kind == "string_pattern_mismatch":
         return f"expected an id of lowercase letters, digits, '-' and '_', got {_describe(value)}"
     if kind in {"value_error", "assertion_error"}:

@@ -83,7 +83,7 @@ def test_a_bad_source_date_epoch_is_reported(
         (
             "gates: [client-understanding, commercial-acumen, motivation]",
             "gates: -1",
-            "readiness.rules.account-director.gates: expected a valid tuple",
+            "readiness.rules.account-director.gates: expected a list, got -1",
         ),
     ],
 )

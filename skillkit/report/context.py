@@ -322,41 +322,47 @@ def _team_heat(site: SiteIndex, latest: pd.DataFrame) -> tuple[HeatRow, ...]:
         diff=data["level"].astype("float64") - data["target_level"].astype("float64")
     )
     sizes = data.groupby("team")["employee_id"].nunique()
-    hidden = set(sizes[sizes < min_size].index)
-    visible = list(sizes[sizes >= min_size].sort_values().index)
-    # Hidden teams could be recovered from the organisation row minus the visible ones:
-    # hide more until the hidden people together form a group large enough to show.
-    while hidden and visible and sizes[list(hidden)].sum() < min_size:
-        hidden.add(visible.pop(0))
+    comps = a.framework.competency_ids
+    hidden = suppressed_cells(data, comps, min_size)
     means = _means(data, ["team", "competency"])
     org = _means(data, ["competency"])
-    comps = a.framework.competency_ids
+    counted = data.groupby("competency")["employee_id"].nunique()
+    out = Cell(ui["suppressed_cell"], "lv-none", ui["suppressed_cell"])
     rows = []
     for team in sorted(sizes.index):
-        if team in hidden:
-            cells = tuple(
-                Cell(ui["suppressed_cell"], "lv-none", ui["suppressed_cell"]) for _ in comps
-            )
-        else:
-            cells = tuple(_mean_cell(means.get((team, c)), lang) for c in comps)
-        rows.append(
-            HeatRow(
-                str(team) or ui["no_team"],
-                f"teams/{site.team_slugs.get(team, '')}.html",
-                int(sizes[team]),
-                cells,
-            )
+        cells = tuple(
+            out if (team, c) in hidden else _mean_cell(means.get((team, c)), lang) for c in comps
         )
+        href = f"teams/{site.team_slugs.get(team, '')}.html"
+        rows.append(HeatRow(str(team) or ui["no_team"], href, int(sizes[team]), cells))
     if data["employee_id"].nunique() >= min_size:
-        rows.append(
-            HeatRow(
-                ui["total"],
-                "",
-                int(data["employee_id"].nunique()),
-                tuple(_mean_cell(org.get((c,)), lang) for c in comps),
-            )
+        cells = tuple(
+            _mean_cell(org.get((c,)), lang) if counted.get(c, 0) >= min_size else out for c in comps
         )
+        rows.append(HeatRow(ui["total"], "", int(data["employee_id"].nunique()), cells))
     return tuple(rows)
+
+
+def suppressed_cells(
+    data: pd.DataFrame, comps: Sequence[str], min_size: int
+) -> set[tuple[str, str]]:
+    """(team, competency) cells resting on too few people, and those that would give them away.
+
+    A hidden cell could be recovered from the organisation row minus the visible ones, so each
+    competency hides the next-smallest teams too, until the hidden people reach `min_size`.
+    """
+    counts = data.groupby(["competency", "team"])["employee_id"].nunique()
+    hidden: set[tuple[str, str]] = set()
+    for comp in comps:
+        if comp not in counts.index.get_level_values(0):
+            continue
+        column = counts.xs(comp, level="competency")
+        small = set(column[column < min_size].index)
+        visible = list(column[column >= min_size].sort_values().index)
+        while small and visible and column[list(small)].sum() < min_size:
+            small.add(visible.pop(0))
+        hidden |= {(str(team), comp) for team in small}
+    return hidden
 
 
 def _means(data: pd.DataFrame, keys: list[str]) -> dict[tuple[Any, ...], tuple[float, float]]:
