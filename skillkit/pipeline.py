@@ -138,7 +138,9 @@ def assess_records(
         scores=scores,
         trends=trends,
         readiness=readiness,
-        warnings=records.warnings + _coverage_warnings(people, ratings, scores, period),
+        warnings=records.warnings
+        + _coverage_warnings(people, ratings, scores, period)
+        + _history_warnings(records),
     )
 
 
@@ -190,6 +192,40 @@ def _choose_period(period: str | None, available: list[str]) -> str:
             ]
         )
     return period
+
+
+def _history_warnings(records: Records) -> tuple[Problem, ...]:
+    """Promotion histories that end in another role than people.csv gives: one of them is wrong."""
+    promotions = records.promotions
+    if promotions.empty:
+        return ()
+    ordered = promotions.assign(
+        employee_id=promotions["employee_id"].astype(str),
+        ordinal=periods.ordinals(promotions["period"].astype(str)),
+    ).sort_values("ordinal")
+    latest = ordered.groupby("employee_id").last()
+    people = records.people.assign(employee_id=records.people["employee_id"].astype(str))
+    table = pd.DataFrame(
+        {
+            "quarter": latest["period"].astype(str),
+            "to": latest["to_role"].astype(str),
+            "role": people.set_index("employee_id")["role"].astype(str).reindex(latest.index),
+        }
+    )
+    clash = table[table["to"] != table["role"]]
+    where = _source(records, "promotions")
+    return tuple(
+        Problem(
+            where,
+            None,
+            str(employee),
+            f"the latest promotion ({quarter}) is to {to!r}, "
+            f"but the people table gives the role {role!r}",
+        )
+        for employee, quarter, to, role in zip(
+            clash.index, clash["quarter"], clash["to"], clash["role"], strict=True
+        )
+    )
 
 
 def _coverage_warnings(

@@ -232,3 +232,18 @@ def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path: Path, run_cli: Ru
     run_cli(["review", str(data), "--out", str(tmp_path / "out"), "--no-html"])
     readiness = read_csv(tmp_path / "out" / "readiness.csv")
     assert next(r for r in readiness if r["employee_id"] == "A1")["name"] == "'=HYPERLINK(1)"
+
+
+def test_a_promotion_history_that_contradicts_people_csv_is_warned(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    data = write_small_agency(tmp_path / "data")
+    (data / "promotions.csv").write_text(
+        "employee_id,period,from_role,to_role\nM1,2026Q2,account-manager,account-director\n",
+        encoding="utf-8",
+    )
+    result = run_cli(["review", str(data), "--out", str(tmp_path / "out"), "--no-html"])
+    assert (
+        f"warning: {data / 'promotions.csv'}: M1: the latest promotion (2026Q2) is to "
+        "'account-director', but the people table gives the role 'account-manager'"
+    ) in result.stderr
