@@ -11,6 +11,7 @@ import pandas as pd
 from skillkit import periods
 from skillkit.framework import Framework
 from skillkit.history import quarters_in_role
+from skillkit.plan import PLAN_COLUMNS, what_it_takes
 from skillkit.rubric import ReadinessRule, Rubric
 
 BANDS = ("ready-now", "ready-1y", "ready-2y", "not-yet", "insufficient-evidence")
@@ -54,15 +55,6 @@ PEOPLE_COLUMNS = [
     "quarters_in_role",
     "has_data",
     *RULE_FLAGS,
-]
-PLAN_COLUMNS = [
-    "employee_id",
-    "competency",
-    "level",
-    "score",
-    "required_level",
-    "slope",
-    "quarters_needed",
 ]
 
 
@@ -198,7 +190,7 @@ def _assess_group(
     kpi_left = kpi_left.reindex(out.index).fillna(0)
     out["kpi_ok"] = kpi_left <= 0
 
-    plan = _plan(cells[cells["period"] == period], trends, rule, role_id, framework, rubric)
+    plan = what_it_takes(cells[cells["period"] == period], trends, rule, rubric)
     needed = plan.groupby("employee_id")["quarters_needed"].max().reindex(out.index).fillna(0)
     # Competencies must first reach their levels, then hold them for the sustain window.
     sustain_left = np.where(
@@ -321,45 +313,6 @@ def _kpi_rules(
         )
     table = pd.concat(reasons, ignore_index=True) if reasons else _rows(pd.Series(), "kpi")
     return left, table
-
-
-def _plan(
-    latest: pd.DataFrame,
-    trends: pd.DataFrame,
-    rule: ReadinessRule,
-    role_id: str,
-    framework: Framework,
-    rubric: Rubric,
-) -> pd.DataFrame:
-    """Which competencies must reach which level for the rules to hold, and when at this pace."""
-    observed = latest["level"].notna().groupby(latest["employee_id"]).transform("any")
-    c = latest[observed.astype(bool)].copy()
-    level = c["level"].astype("float64")
-    floor_level = c["required"] - rule.max_levels_below
-    c["need"] = c["required"].where(c["gate"])
-    # Coverage: count gates and already-met competencies, then add the closest gaps first.
-    counted = c["met"] | c["gate"]
-    have = (c["weight"] * counted).groupby(c["employee_id"]).transform("sum")
-    total = c["weight"].groupby(c["employee_id"]).transform("sum")
-    shortfall = rule.min_coverage * total - have
-    candidates = c[~counted].assign(gap=c["required"] - level.fillna(0))
-    candidates = candidates.sort_values(
-        ["employee_id", "gap", "weight"], ascending=[True, True, False], kind="stable"
-    )
-    before = candidates.groupby("employee_id")["weight"].cumsum() - candidates["weight"]
-    chosen = candidates.index[(before < shortfall[candidates.index] - 1e-9).to_numpy()]
-    c.loc[chosen, "need"] = c.loc[chosen, "required"]
-    c["required_level"] = np.fmax(c["need"], floor_level)
-    plan = c[(level.isna()) | (level < c["required_level"])].copy()
-    plan = plan.merge(
-        trends[["employee_id", "competency", "slope"]], on=["employee_id", "competency"], how="left"
-    )
-    target_score = plan["required_level"] - rubric.scale.level_tolerance
-    pace = (target_score - plan["score"]) / plan["slope"].where(plan["slope"] > 0)
-    raw = pd.Series(np.ceil(pace), index=plan.index)
-    plan["quarters_needed"] = raw.clip(lower=1).fillna(np.inf)
-    plan["required_level"] = plan["required_level"].astype("int64")
-    return plan[PLAN_COLUMNS]
 
 
 def _reasons(

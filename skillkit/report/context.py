@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from skillkit import __version__
@@ -15,6 +14,7 @@ from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
 from skillkit.report import charts
 from skillkit.report.i18n import BAND_NAMES, UI, number, percent
+from skillkit.report.privacy import private_cells, suppressed_cells, withhold
 from skillkit.report.values import optional_float, optional_int
 from skillkit.report.wording import plan_texts, reason_texts
 
@@ -141,29 +141,6 @@ def meta(site: SiteIndex, title: str, root: str) -> Meta:
     )
 
 
-def private_cells(scores: pd.DataFrame, min_raters: int) -> pd.DataFrame:
-    """Scores as pages may show them: a cell that could reveal one rater's rating is blanked.
-
-    The raters besides the manager must be none or at least `min_raters`: with one or two of
-    them, the manager (who knows their own rating) could subtract their way to a peer's. So
-    the score, its level and interval and the others' view are withheld from the pages.
-    """
-    others = scores["n_raters"] - scores["n_manager"]
-    private = (others > 0) & (others < min_raters)
-    masked = scores.assign(private=private)
-    columns = ["score", "score_raw", "level", "ci_low", "ci_high", "others_score"]
-    masked.loc[private, columns] = np.nan
-    return masked
-
-
-def _withhold(table: pd.DataFrame, hidden: pd.MultiIndex, column: str) -> pd.DataFrame:
-    """`table` with `column` blanked on the (employee, competency) pairs in `hidden`."""
-    pairs = pd.MultiIndex.from_frame(table[["employee_id", "competency"]].astype(str))
-    masked = table.copy()
-    masked[column] = masked[column].astype("float64").where(~pairs.isin(hidden))
-    return masked
-
-
 def level_cell(level: Any, target: Any, score: Any, lang: Lang, private: bool = False) -> Cell:
     """A level coloured by its distance to the target."""
     if private:
@@ -195,10 +172,10 @@ def build_site(
     latest = shown[shown["period"] == a.period]
     # Reasons and plans must not quote a level the pages withhold.
     hidden = pd.MultiIndex.from_frame(latest.loc[latest["private"], ["employee_id", "competency"]])
-    reasons = _withhold(a.readiness.reasons, hidden, "value")
+    reasons = withhold(a.readiness.reasons, hidden, "value")
     reason_lines = reasons.assign(text=reason_texts(reasons, fw, a.rubric, lang))
     reason_map = reason_lines.groupby("employee_id")["text"].agg(tuple).to_dict()
-    plan = _withhold(a.readiness.plan, hidden, "level")
+    plan = withhold(a.readiness.plan, hidden, "level")
     plan_map = (
         plan.assign(text=plan_texts(plan, fw, lang, a.rubric.bands.ready_2y_quarters))
         .groupby("employee_id")["text"]
@@ -341,28 +318,6 @@ def _team_heat(site: SiteIndex, latest: pd.DataFrame) -> tuple[HeatRow, ...]:
         )
         rows.append(HeatRow(ui["total"], "", int(data["employee_id"].nunique()), cells))
     return tuple(rows)
-
-
-def suppressed_cells(
-    data: pd.DataFrame, comps: Sequence[str], min_size: int
-) -> set[tuple[str, str]]:
-    """(team, competency) cells resting on too few people, and those that would give them away.
-
-    A hidden cell could be recovered from the organisation row minus the visible ones, so each
-    competency hides the next-smallest teams too, until the hidden people reach `min_size`.
-    """
-    counts = data.groupby(["competency", "team"])["employee_id"].nunique()
-    hidden: set[tuple[str, str]] = set()
-    for comp in comps:
-        if comp not in counts.index.get_level_values(0):
-            continue
-        column = counts.xs(comp, level="competency")
-        small = set(column[column < min_size].index)
-        visible = list(column[column >= min_size].sort_values().index)
-        while small and visible and column[list(small)].sum() < min_size:
-            small.add(visible.pop(0))
-        hidden |= {(str(team), comp) for team in small}
-    return hidden
 
 
 def _means(data: pd.DataFrame, keys: list[str]) -> dict[tuple[Any, ...], tuple[float, float]]:

@@ -1,10 +1,10 @@
-"""Small-group suppression of the organisation heatmap, cell by cell."""
+"""Privacy of the pages: small-group suppression of the heatmap, cell by cell."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from skillkit.report.context import suppressed_cells
+from skillkit.report.privacy import suppressed_cells
 
 
 def levels(team_sizes: dict[str, dict[str, int]]) -> pd.DataFrame:
