@@ -37,3 +37,33 @@ def test_hidden_cells_together_reaching_five_need_no_complement() -> None:
         ("A", "negotiation"),
         ("B", "negotiation"),
     }
+
+
+def test_a_cell_is_withheld_when_one_or_two_raters_stand_beside_the_manager() -> None:
+    from skillkit.report.privacy import private_cells
+
+    # (manager ratings, all non-self raters) → may the pages show it?
+    cases = [
+        (1, 1, True),
+        (1, 2, False),
+        (1, 3, False),
+        (1, 4, True),
+        (0, 2, False),
+        (0, 3, True),
+        (0, 0, True),
+    ]
+    scores = pd.DataFrame(
+        {
+            "n_manager": [m for m, _, _ in cases],
+            "n_raters": [n for _, n, _ in cases],
+            "score": 3.0,
+            "score_raw": 3.0,
+            "level": 3,
+            "ci_low": 2.0,
+            "ci_high": 4.0,
+            "others_score": 3.0,
+        }
+    )
+    shown = private_cells(scores, min_raters=3)
+    assert (~shown["private"]).tolist() == [ok for _, _, ok in cases]
+    assert shown.loc[shown["private"], "score"].isna().all()
