@@ -7,6 +7,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from skillkit.report import svg
 
 _KINDS = ("primary", "target", "next", "muted")
@@ -64,7 +66,7 @@ def radar(
     max_value: float = 5.0,
     min_value: float = 0.0,
     no_data: str = "no data",
-) -> str:
+) -> Markup:
     """A spider chart centred at (0, 0): a polygon per series, None drawn hollow at the centre."""
     _check(series, len(axes), "axes")
     if not max_value > min_value:
@@ -150,7 +152,7 @@ def trend_lines(
     y_max: float = 5.0,
     target: float | None = None,
     no_data: str = "no data",
-) -> str:
+) -> Markup:
     """A small multi-line chart across periods, broken where a value is None."""
     _check(series, len(periods), "periods")
     if not y_max > y_min:
@@ -219,7 +221,7 @@ def sparkline(
     width: int = 120,
     height: int = 28,
     no_data: str = "no data",
-) -> str:
+) -> Markup:
     """A tiny line for a table cell; the latest value is marked with a dot."""
     if not y_max > y_min or width <= 0 or height <= 0:
         raise ValueError("sparkline needs y_max above y_min and a positive width and height")
@@ -256,7 +258,7 @@ def bar_chart(
     title: str,
     value_format: str = "{:.0f}",
     no_data: str = "no data",
-) -> str:
+) -> Markup:
     """Horizontal bars proportional to value, coloured by readiness band, value at the end."""
     if not items:
         return svg.no_data_chart("bars", title, no_data)
@@ -287,7 +289,7 @@ def bullet(
     lower_is_better: bool = False,
     unit: str = "",
     no_data: str = "no data",
-) -> str:
+) -> Markup:
     """A KPI bullet: bands for levels 1..5 cut at the level 2..5 thresholds, and a marker."""
     t = [float(x) for x in thresholds]
     ordered = all((b < a) if lower_is_better else (b > a) for a, b in itertools.pairwise(t))
@@ -342,7 +344,7 @@ def distribution(
     labels: tuple[str, str] = ("", ""),
     bins: Sequence[float] = (1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5),
     no_data: str = "no data",
-) -> str:
+) -> Markup:
     """A histogram of scores; a second series stands beside the first in each bin."""
     edges = [float(b) for b in bins]
     if len(edges) < 2 or any(b <= a for a, b in itertools.pairwise(edges)):

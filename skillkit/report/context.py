@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from skillkit import __version__
 from skillkit.models import Lang
@@ -90,7 +91,7 @@ class OrgPage:
     meta: Meta
     ui: Mapping[str, str]
     headcount: Headcount
-    pipeline_svg: str
+    pipeline_svg: Markup  # built and escaped by charts
     competencies: tuple[str, ...]
     heat: tuple[HeatRow, ...]
     target_name: str

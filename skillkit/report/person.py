@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from skillkit.framework import Framework
 from skillkit.models import Lang
 from skillkit.report import charts
@@ -24,7 +26,7 @@ class CompetencyRow:
     interval: str
     target: str
     target_next: str
-    trend_svg: str
+    trend_svg: Markup  # built and escaped by charts
     evidence: str
     raters: int
     next_indicator: str
@@ -59,7 +61,7 @@ class KpiRow:
     name: str
     value: str
     period: str
-    bullet_svg: str
+    bullet_svg: Markup  # built and escaped by charts
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,13 @@ class PersonPage:
     row: PersonRow
     team_href: str
     quarters_in_role: str
-    radar_svg: str
+    radar_svg: Markup  # built and escaped by charts
     competencies: tuple[CompetencyRow, ...]
     self_rows: tuple[SelfRow, ...]
     sources: tuple[SourceRow, ...]
     comments: tuple[tuple[str, str, str], ...]
     kpis: tuple[KpiRow, ...]
-    trend_svg: str
+    trend_svg: Markup  # built and escaped by charts
     suggestions: tuple[Suggestion, ...]
     target_role: str
 
@@ -180,7 +182,7 @@ def _competency_row(
             target=float(next_targets.get(comp, role_targets[comp])),
         )
         if history
-        else "",
+        else Markup(""),
         evidence=ui[str(row.get("evidence", "insufficient"))],
         raters=optional_int(row.get("n_raters")) or 0,
         next_indicator=(

@@ -8,6 +8,8 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from markupsafe import Markup
+
 # Okabe-Ito hues (colour-blind safe) with calm greys; every element also has a class for CSS.
 PALETTE: dict[str, str] = {
     "primary": "#0072B2",
@@ -186,16 +188,20 @@ def legend(
     return element("g", "".join(parts), class_="sk-legend"), 20.0 * len(rows)
 
 
-def chart(name: str, box: tuple[float, float, float, float], title: str, body: str) -> str:
-    """The scalable `<svg>` root: role="img", an aria-label and a `<title>` from `title`."""
+def chart(name: str, box: tuple[float, float, float, float], title: str, body: str) -> Markup:
+    """The scalable `<svg>` root: role="img", an aria-label and a `<title>` from `title`.
+
+    Returned as `Markup`: every text inside was escaped here, so templates insert it as it is.
+    """
     view = " ".join(coord(v) for v in box)
     style = f"width:100%;max-width:{coord(box[2])}px;height:auto;vertical-align:middle"
     root = {"xmlns": "http://www.w3.org/2000/svg", "class_": f"sk-chart sk-{name}", "role": "img"}
     attrs: dict[str, Attr] = {"aria_label": title, "viewBox": view, "style": style}
-    return element("svg", element("title", escape(title)) + body, **root, **attrs, font_family=FONT)
+    svg = element("svg", element("title", escape(title)) + body, **root, **attrs, font_family=FONT)
+    return Markup(svg)
 
 
-def no_data_chart(name: str, title: str, message: str, w: float = 560, h: float = 60) -> str:
+def no_data_chart(name: str, title: str, message: str, w: float = 560, h: float = 60) -> Markup:
     """A chart of size w × h holding only `message` centred, for when there is nothing to draw."""
     size = 12 if h >= 40 else 9
     label = text(w / 2, h / 2 + size * 0.35, message, size, "middle", "faint", "sk-nodata")

@@ -121,3 +121,10 @@ def test_a_manager_cannot_subtract_their_way_to_one_peers_rating(
     # HR's own file keeps the full score.
     scores = (out / "scores.csv").read_text(encoding="utf-8")
     assert "2026Q3,A1,motivation,3.0,3.0," in scores
+
+
+def test_templates_never_mark_text_safe_themselves() -> None:
+    # Only chart code returns Markup (escaped as it is built); templates escape everything else.
+    templates = Path(__file__).parents[2] / "skillkit" / "report" / "templates"
+    for template in templates.glob("*.html"):
+        assert "|safe" not in template.read_text(encoding="utf-8").replace(" ", ""), template
