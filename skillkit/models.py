@@ -7,7 +7,6 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Lang = Literal["en", "ru"]
-LANGUAGES: tuple[Lang, ...] = ("en", "ru")
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
