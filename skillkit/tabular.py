@@ -113,7 +113,7 @@ def read_csv(path: Path, display: str, errors: list[Problem], notes: list[Proble
         except pd.errors.EmptyDataError:
             raw = pd.DataFrame()
         except (pd.errors.ParserError, ValueError) as exc:
-            errors.append(Problem(display, None, "", f"cannot read as CSV: {exc}"))
+            errors.append(_parse_problem(display, str(exc)))
             return None
     skipped = [
         (int(m[1]), int(m[2]), int(m[3]))
@@ -252,3 +252,12 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value).strip()
+
+
+def _parse_problem(display: str, detail: str) -> Problem:
+    """The parser's complaint in the user's terms, on the line it names where it names one."""
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", detail)
+    if unclosed:
+        line = int(unclosed.group(1)) + 1  # rows count from 0 and include the header
+        return Problem(display, line, "", 'a quoted cell starts here and its closing " is missing')
+    return Problem(display, None, "", f"cannot read as CSV: {detail}")
