@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import pandas as pd
+import numpy as np
+import pandas as pd
 
 PERIOD_PATTERN = r"^(\d{4})Q([1-4])$"
 _PERIOD_RE = re.compile(PERIOD_PATTERN)
@@ -38,9 +37,6 @@ def shift(label: str, quarters: int) -> str:
 
 def ordinals(labels: pd.Series) -> pd.Series:
     """Vectorised `to_ordinal` for a Series of valid quarter labels."""
-    import numpy as np
-    import pandas as pd
-
     # A few distinct quarters among millions of rows: parse each distinct label once.
     codes, distinct = pd.factorize(labels.astype(str), sort=False)
     table = np.array([to_ordinal(label) for label in distinct], dtype="int64")

@@ -163,7 +163,6 @@ def _assess_group(
     reviewed: tuple[str, ...] | None,
 ) -> Readiness:
     """Readiness of the people in `group`, who share the target role `role_id`."""
-    role = framework.role(role_id)
     window = sustain_window(period, rule.sustain_quarters, reviewed)
     cells = _cells(group["employee_id"], window, role_id, rule, scores, framework)
     per_quarter = _per_quarter(cells, rule)
@@ -223,9 +222,7 @@ def _assess_group(
     out["projected_ready_period"] = [
         periods.shift(period, int(q)) if ok else "" for q, ok in zip(offset, finite, strict=True)
     ]
-    reasons = pd.concat(
-        [_reasons(out, cells, per_quarter, rule, period, role.id), kpi_reasons], ignore_index=True
-    )
+    reasons = pd.concat([_reasons(out, cells, rule, period), kpi_reasons], ignore_index=True)
     return Readiness(people=out.reset_index(), reasons=reasons, plan=plan)
 
 
@@ -318,10 +315,8 @@ def _kpi_rules(
 def _reasons(
     out: pd.DataFrame,
     cells: pd.DataFrame,
-    per_quarter: pd.DataFrame,
     rule: ReadinessRule,
     period: str,
-    role_id: str,
 ) -> pd.DataFrame:
     """One row per failed rule, worded later by the report layer in the reader's language."""
     latest = cells[cells["period"] == period]
