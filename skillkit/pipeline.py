@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from skillkit import periods, scoring
+from skillkit.calibration import Calibration, calibrate
 from skillkit.errors import InputError, Problem
 from skillkit.framework import Framework, load_framework
 from skillkit.history import roles_by_period
@@ -29,6 +30,7 @@ class Assessment:
     people: pd.DataFrame  # as of the reviewed quarter: role held then, hired by then
     ratings: pd.DataFrame  # up to the reviewed quarter
     kpis: pd.DataFrame  # up to the reviewed quarter
+    calibration: Calibration
     scores: pd.DataFrame
     trends: pd.DataFrame
     readiness: Readiness
@@ -111,7 +113,8 @@ def assess_records(
                 )
             ]
         )
-    scores = scoring.score(ratings, kpis, roles, framework, rubric)
+    calibration = calibrate(ratings, rubric, period)
+    scores = scoring.score(ratings, kpis, roles, framework, rubric, calibration)
     trends = scoring.trends(scores, period, rubric.trend_quarters)
     readiness = assess(
         scores,
@@ -135,6 +138,7 @@ def assess_records(
         people=people,
         ratings=ratings,
         kpis=kpis,
+        calibration=calibration,
         scores=scores,
         trends=trends,
         readiness=readiness,

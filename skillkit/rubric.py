@@ -118,6 +118,27 @@ class Readiness(Frozen):
         return self.rules.get(role, self.default_rule)
 
 
+class CalibrationSettings(Frozen):
+    """Rater calibration: the additive model or none, its window of quarters and shrinkage."""
+
+    method: Literal["additive", "none"] = "additive"
+    window_quarters: PositiveInt = 4
+    shrinkage: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 5.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _method_alone(cls, value: Any) -> Any:
+        # `calibration: none` reads better than a mapping with one key.
+        return {"method": value} if isinstance(value, str) else value
+
+
+class ReliabilitySettings(Frozen):
+    """Agreement among raters (Krippendorff's alpha) below `min_alpha` is flagged."""
+
+    min_alpha: Share = 0.667
+    min_units: PositiveInt = 10  # fewer people rated by two or more: alpha not reported
+
+
 class Bands(Frozen):
     """Horizons, in quarters, of the `ready-1y` and `ready-2y` bands."""
 
@@ -153,6 +174,8 @@ class Rubric(Frozen):
     kpis: tuple[Kpi, ...] = ()
     trend_quarters: Annotated[int, Field(ge=2)] = 4
     blind_spot_threshold: Positive = 1.0
+    calibration: CalibrationSettings = CalibrationSettings()
+    reliability: ReliabilitySettings = ReliabilitySettings()
     readiness: Readiness = Readiness()
     bands: Bands = Bands()
     anonymity: Anonymity = Anonymity()

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from skillkit import periods
+from skillkit.calibration import Calibration
 from skillkit.framework import Framework
 from skillkit.rubric import Rubric
 
@@ -65,36 +66,51 @@ def kpi_evidence(kpis: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     return (sums["weighted"] / sums["kpi_w"]).rename("kpi_score").reset_index()
 
 
-def rater_sigma(others: pd.DataFrame) -> pd.Series:
+def rater_sigma(others: pd.DataFrame, value: str = "rating") -> pd.Series:
     """Per competency, the pooled spread of raters around each cell's mean (for intervals)."""
-    cell_mean = others.groupby(CELL, observed=True)["rating"].transform("mean")
-    cell_n = others.groupby(CELL, observed=True)["rating"].transform("size")
-    resid = others.assign(sq=(others["rating"] - cell_mean) ** 2, dof=(cell_n - 1) / cell_n)
+    cell_mean = others.groupby(CELL, observed=True)[value].transform("mean")
+    cell_n = others.groupby(CELL, observed=True)[value].transform("size")
+    resid = others.assign(sq=(others[value] - cell_mean) ** 2, dof=(cell_n - 1) / cell_n)
     pooled = resid.groupby("competency", observed=True)[["sq", "dof"]].sum()
     sigma = (pooled["sq"] / pooled["dof"].where(pooled["dof"] > 0)) ** 0.5
     return sigma.fillna(DEFAULT_SIGMA).clip(lower=MIN_SIGMA)
 
 
 def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
-    """Weighted mean over the sources present, renormalised, with its standard error."""
+    """Weighted mean over the sources present, renormalised, with its standard error.
+
+    Both the ratings as given (`rating`) and as calibrated (`calibrated`, when present) are
+    combined in the same pass; the interval reflects the calibrated spread.
+    """
     # Categorical keys: every groupby below then works on small integer codes, not strings.
     keys = [*CELL, "source", "rater_id"]
     observed = ratings.dropna(subset=["rating"]).astype({k: "category" for k in keys})
+    if "calibrated" not in observed:
+        observed = observed.assign(calibrated=observed["rating"])
     others = observed[observed["source"].astype(str) != "self"]
     weights = pd.Series(rubric.sources, dtype="float64")
-    by_source = others.groupby([*CELL, "source"], observed=True)["rating"].agg(["mean", "size"])
-    by_source = by_source.reset_index()
+    groups = others.groupby([*CELL, "source"], observed=True)
+    by_source = pd.DataFrame(
+        {
+            "raw": groups["rating"].mean(),
+            "mean": groups["calibrated"].mean(),
+            "size": groups["rating"].size(),
+        }
+    ).reset_index()
     by_source["w"] = by_source["source"].astype(str).map(weights).fillna(0.0)
     by_source = by_source[by_source["w"] > 0]
     by_source["wm"] = by_source["w"] * by_source["mean"]
+    by_source["wraw"] = by_source["w"] * by_source["raw"]
     by_source["w2n"] = by_source["w"] ** 2 / by_source["size"]
     by_source["n_manager"] = np.where(
         by_source["source"].astype(str) == "manager", by_source["size"], 0
     )
-    cells = by_source.groupby(CELL, observed=True)[["w", "wm", "w2n", "n_manager"]].sum()
+    columns = ["w", "wm", "wraw", "w2n", "n_manager"]
+    cells = by_source.groupby(CELL, observed=True)[columns].sum()
     combined = pd.DataFrame(
         {
             "rating_score": cells["wm"] / cells["w"],
+            "rating_score_raw": cells["wraw"] / cells["w"],
             "se_factor": np.sqrt(cells["w2n"]) / cells["w"],
             "n_manager": cells["n_manager"].astype("int64"),
         }
@@ -104,7 +120,7 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     combined = combined.join(
         selves.groupby(CELL, observed=True)["rating"].mean().rename("self_rating"), how="outer"
     )
-    sigma = rater_sigma(others) if not others.empty else pd.Series(dtype="float64")
+    sigma = pd.Series(dtype="float64") if others.empty else rater_sigma(others, "calibrated")
     combined = combined.reset_index().astype({k: str for k in CELL})
     combined["sigma"] = combined["competency"].map(sigma).astype("float64").fillna(DEFAULT_SIGMA)
     return combined
@@ -116,8 +132,15 @@ def score(
     roles: pd.DataFrame,
     framework: Framework,
     rubric: Rubric,
+    calibration: Calibration | None = None,
 ) -> pd.DataFrame:
-    """One row per quarter × person × competency for everyone observed that quarter."""
+    """One row per quarter × person × competency for everyone observed that quarter.
+
+    With a `calibration`, `score` rests on the calibrated ratings and `score_raw` on the
+    ratings as given; without one they are equal.
+    """
+    if calibration is not None:
+        ratings = ratings.assign(calibrated=calibration.adjust(ratings))
     combined = combine_sources(ratings, rubric)
     evidence_kpi = kpi_evidence(kpis, rubric)
     present = pd.concat(
@@ -145,11 +168,10 @@ def score(
 def _blend(table: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     """Blend rating and KPI evidence, then derive level, interval and evidence flags."""
     kw = rubric.kpi_weight
-    rating, kpi = table["rating_score"], table["kpi_score"]
-    both = rating.notna() & kpi.notna()
-    table["score_raw"] = rating.where(kpi.isna(), kpi).where(~both, (1 - kw) * rating + kw * kpi)
-    # Calibration arrives with the rater-effects model; until then score equals score_raw.
-    table["score"] = table["score_raw"]
+    kpi = table["kpi_score"]
+    table["score_raw"] = _with_kpis(table["rating_score_raw"], kpi, kw)
+    table["score"] = _with_kpis(table["rating_score"], kpi, kw)
+    both = table["rating_score"].notna() & kpi.notna()
     se = table["sigma"].fillna(DEFAULT_SIGMA) * table["se_factor"].fillna(1.0)
     se = se.where(~both, (1 - kw) * se)
     scale = rubric.scale
@@ -164,8 +186,15 @@ def _blend(table: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     by_manager = (table["n_manager"] >= rule.min_manager) & (rule.min_manager > 0)
     sufficient = by_manager | (table["n_raters"] >= rule.min_non_self)
     table["evidence"] = np.where(sufficient & table["score"].notna(), "sufficient", "insufficient")
-    table["others_score"] = rating
+    # What others said, as they said it: the self-awareness view compares self with this.
+    table["others_score"] = table["rating_score_raw"]
     return table
+
+
+def _with_kpis(rating: pd.Series, kpi: pd.Series, kpi_weight: float) -> pd.Series:
+    """Rating and KPI evidence blended where both exist, else whichever exists."""
+    both = rating.notna() & kpi.notna()
+    return rating.where(kpi.isna(), kpi).where(~both, (1 - kpi_weight) * rating + kpi_weight * kpi)
 
 
 def _targets(framework: Framework) -> pd.DataFrame:

@@ -210,7 +210,8 @@ def _message(root: type[BaseModel], loc: list[str | int], item: Any) -> str:
             if value == "self"
             else ""
         )
-        return f"unknown key {value!r} (allowed: {item['ctx']['expected']}){note}"
+        what = "key" if "[key]" in item["loc"] else "value"
+        return f"unknown {what} {value!r} (allowed: {item['ctx']['expected']}){note}"
     if (
         kind in {"greater_than_equal", "less_than_equal"}
         and loc

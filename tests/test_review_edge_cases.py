@@ -13,11 +13,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+from skillkit.bundled import bundled_file
 from skillkit.cli import main
 from skillkit.outputs import build_outputs, readiness_table
 from skillkit.pipeline import Assessment, review
 from skillkit.report.context import build_site, org_page
 from skillkit.report.render import slugs
+from skillkit.rubric import DEFAULT_RUBRIC
 from tests.conftest import (
     COMPETENCIES,
     DOMAIN_TARGETS,
@@ -91,6 +93,15 @@ def write_folder(
             folder / "promotions.csv", index=False
         )
     return folder
+
+
+def uncalibrated(folder: Path) -> Path:
+    """A copy of the bundled rubric with rater calibration switched off."""
+    text = bundled_file("rubrics", DEFAULT_RUBRIC).read_text(encoding="utf-8")
+    assert "  method: additive\n" in text
+    path = folder / "uncalibrated.yaml"
+    path.write_text(text.replace("  method: additive\n", "  method: none\n"), encoding="utf-8")
+    return path
 
 
 def cli(args: Sequence[str], expect: int = 0) -> Result:
@@ -242,7 +253,8 @@ def test_hand_computed_score_renormalises_sources_blends_kpis_and_bounds_the_int
     ]
     kpis = [("2026Q2", "E1", "client_retention", 92.0), ("2026Q2", "E1", "client_nps", 35.0)]
     folder = write_folder(tmp_path / "data", [person("E1", "account-executive")], ratings, kpis)
-    row = score_cell(review(folder), "2026Q2", "E1", rm)
+    # The combination itself, with rater calibration switched off (it has its own tests).
+    row = score_cell(review(folder, rubric_path=uncalibrated(tmp_path)), "2026Q2", "E1", rm)
     # Sources present: manager .40 × 4, client .25 × 3, peers .20 × mean(2, 3, 4) = 3; no
     # direct reports, so the weights renormalise over .85. Self (5) carries no weight.
     rating = (0.40 * 4 + 0.25 * 3 + 0.20 * 3) / 0.85  # 3.4706

@@ -1,0 +1,161 @@
+"""Rater calibration on cases small enough to solve by hand (simulations: the sibling file)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skillkit.calibration import calibrate, rater_effects
+from skillkit.framework import Framework
+from skillkit.rubric import CalibrationSettings, Rubric
+from skillkit.scoring import score
+
+COLUMNS = ["period", "employee_id", "rater_id", "source", "competency", "rating", "comment"]
+Rating = tuple[str, str, str, str, str, float | None]
+
+
+def ratings(rows: Sequence[Rating]) -> pd.DataFrame:
+    """A ratings table as records.py gives it."""
+    return pd.DataFrame([(*row, "") for row in rows], columns=COLUMNS).astype(
+        {c: "string" for c in COLUMNS if c != "rating"}
+    )
+
+
+def with_settings(rubric: Rubric, **settings: object) -> Rubric:
+    """The rubric with some calibration settings changed."""
+    return rubric.model_copy(update={"calibration": rubric.calibration.model_copy(update=settings)})
+
+
+def effects_of(rubric: Rubric, table: pd.DataFrame, period: str = "2026Q3") -> pd.Series:
+    """Rater id → fitted effect."""
+    return calibrate(table, rubric, period).effects.set_index("rater_id")["effect"]
+
+
+# Raters L and S rate the same two people: L says 4 where S says 3, twice. With the cell effects
+# profiled out, the normal equations are (1 + λ) b_L − b_S = 1 and −b_L + (1 + λ) b_S = −1,
+# so b_L = −b_S = 1 / (2 + λ).
+TWO_RATERS = [
+    ("2026Q3", "A", "L", "peer", "communication", 4.0),
+    ("2026Q3", "A", "S", "peer", "communication", 3.0),
+    ("2026Q3", "B", "L", "peer", "communication", 4.0),
+    ("2026Q3", "B", "S", "peer", "communication", 3.0),
+]
+
+
+@pytest.mark.parametrize("shrinkage", [0.0, 1.0, 5.0])
+def test_two_raters_split_their_difference_shrunk_by_the_pseudo_ratings(
+    rubric: Rubric, shrinkage: float
+) -> None:
+    effects = effects_of(with_settings(rubric, shrinkage=shrinkage), ratings(TWO_RATERS))
+    assert effects["L"] == pytest.approx(1 / (2 + shrinkage), abs=1e-6)
+    assert effects["S"] == pytest.approx(-1 / (2 + shrinkage), abs=1e-6)
+
+
+def test_without_shrinkage_both_raters_are_brought_to_their_common_mean(rubric: Rubric) -> None:
+    table = ratings(TWO_RATERS)
+    fit = calibrate(table, with_settings(rubric, shrinkage=0.0), "2026Q3")
+    assert fit.adjust(table).to_numpy() == pytest.approx([3.5] * 4, abs=1e-6)
+
+
+def test_self_ratings_neither_inform_the_fit_nor_move(rubric: Rubric) -> None:
+    # A self rating of 5 for A would pull L's effect if it counted as a rater of A.
+    table = ratings([*TWO_RATERS, ("2026Q3", "A", "A", "self", "communication", 5.0)])
+    fit = calibrate(table, with_settings(rubric, shrinkage=0.0), "2026Q3")
+    assert "A" not in set(fit.effects["rater_id"])
+    assert fit.effects.set_index("rater_id")["effect"]["L"] == pytest.approx(0.5, abs=1e-6)
+    assert fit.adjust(table).iloc[-1] == 5.0
+
+
+def test_a_rater_seen_alone_has_no_identifiable_effect(rubric: Rubric) -> None:
+    # M is the only rater of C: nothing separates M's leniency from C's level.
+    table = ratings([*TWO_RATERS, ("2026Q3", "C", "M", "manager", "communication", 5.0)])
+    effects = effects_of(with_settings(rubric, shrinkage=0.0), table)
+    assert effects["M"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_effects_average_zero_within_each_component_and_strays_are_reported(
+    rubric: Rubric,
+) -> None:
+    # X and Y rate D together, apart from everyone else: a second, smaller component.
+    stray = [
+        ("2026Q3", "D", "X", "client", "negotiation", 5.0),
+        ("2026Q3", "D", "Y", "client", "negotiation", 2.0),
+    ]
+    fit = calibrate(ratings([*TWO_RATERS, *stray]), rubric, "2026Q3")
+    assert fit.components == 2
+    assert fit.outside_raters == ("X", "Y") and fit.outside_people == ("D",)
+    by_component = fit.effects.groupby("main")["effect"].sum()
+    assert by_component.abs().max() == pytest.approx(0.0, abs=1e-9)
+    main = fit.effects.set_index("rater_id")["main"]
+    assert main["L"] and main["S"] and not main["X"]
+
+
+def test_only_the_window_is_fitted_but_every_quarter_is_adjusted(rubric: Rubric) -> None:
+    # In 2025Q1 (outside a four-quarter window ending 2026Q3) L and S disagree the other way.
+    old = [("2025Q1", p, r, "peer", "communication", v) for p, r, v in
+           [("A", "L", 1.0), ("A", "S", 5.0), ("B", "L", 1.0), ("B", "S", 5.0)]]  # fmt: skip
+    table = ratings([*old, *TWO_RATERS])
+    fit = calibrate(table, with_settings(rubric, shrinkage=0.0), "2026Q3")
+    assert fit.window == ("2026Q3",)
+    assert fit.n_ratings == 4
+    assert fit.effects.set_index("rater_id")["effect"]["L"] == pytest.approx(0.5, abs=1e-6)
+    # The effects are the raters', so earlier ratings are corrected by them too.
+    assert fit.adjust(table).iloc[0] == pytest.approx(1.0)  # 1 − .5 is below the scale: kept at 1
+    assert fit.adjust(table).iloc[1] == pytest.approx(5.0)  # 5 + .5 likewise kept at 5
+
+
+def test_calibration_none_keeps_the_ratings_and_the_score_equals_the_raw_one(
+    framework: Framework, rubric: Rubric
+) -> None:
+    plain = rubric.model_copy(update={"calibration": CalibrationSettings(method="none")})
+    table = ratings(TWO_RATERS)
+    fit = calibrate(table, plain, "2026Q3")
+    assert fit.effects.empty and fit.method == "none"
+    assert fit.adjust(table).tolist() == [4.0, 3.0, 4.0, 3.0]
+    roles = pd.DataFrame({"period": ["2026Q3"] * 2, "employee_id": ["A", "B"], "role": "x"})
+    scores = score(table, pd.DataFrame(), roles, framework, plain, fit).dropna(subset=["score"])
+    assert (scores["score"] == scores["score_raw"]).all()
+
+
+def test_the_score_uses_calibrated_ratings_and_score_raw_the_given_ones(
+    framework: Framework, rubric: Rubric
+) -> None:
+    table = ratings(TWO_RATERS)
+    fitted = with_settings(rubric, shrinkage=0.0)
+    roles = pd.DataFrame(
+        {"period": ["2026Q3"] * 2, "employee_id": ["A", "B"], "role": "account-executive"}
+    )
+    kpis = pd.DataFrame(columns=["period", "employee_id", "kpi", "value"])
+    cells = score(table, kpis, roles, framework, fitted, calibrate(table, fitted, "2026Q3"))
+    cells = cells[cells["competency"] == "communication"]
+    assert cells["score_raw"].tolist() == [3.5, 3.5]
+    assert cells["score"].to_numpy() == pytest.approx([3.5, 3.5])
+    # Calibration takes the raters' disagreement out, so the interval narrows to its floor.
+    uncalibrated = score(table, kpis, roles, framework, fitted)
+    calibrated_width = (cells["ci_high"] - cells["ci_low"]).iloc[0]
+    raw = uncalibrated[uncalibrated["competency"] == "communication"]
+    assert calibrated_width < (raw["ci_high"] - raw["ci_low"]).iloc[0]
+
+
+def test_the_sparse_solver_matches_dense_least_squares_on_a_random_design() -> None:
+    # The reference: ordinary least squares on the full design (a dummy per cell and per
+    # rater, ridge rows for the raters), solved densely by numpy.
+    rng = np.random.default_rng(3)
+    n_cells, n_raters, per_cell, shrinkage = 60, 12, 4, 2.0
+    cell = np.repeat(np.arange(n_cells), per_cell)
+    rater = np.concatenate([rng.choice(n_raters, per_cell, replace=False) for _ in range(n_cells)])
+    planted = rng.normal(0.0, 0.5, n_raters)
+    y = rng.normal(3.0, 0.7, n_cells)[cell] + planted[rater] + rng.normal(0.0, 0.3, len(cell))
+    design = np.zeros((len(cell) + n_raters, n_cells + n_raters))
+    design[np.arange(len(cell)), cell] = 1.0
+    design[np.arange(len(cell)), n_cells + rater] = 1.0
+    design[len(cell) + np.arange(n_raters), n_cells + np.arange(n_raters)] = shrinkage**0.5
+    target = np.concatenate([y, np.zeros(n_raters)])
+    reference = np.linalg.lstsq(design, target, rcond=None)[0][n_cells:]
+    recovered = rater_effects(cell, rater, y, shrinkage=shrinkage)
+    assert recovered == pytest.approx(reference, abs=1e-6)
+    assert abs(recovered.mean()) < 1e-6  # the ridge alone already centres a connected design
+    assert np.corrcoef(recovered, planted)[0, 1] > 0.9
