@@ -23,7 +23,7 @@ from skillkit import periods
 from skillkit.rubric import Rubric
 
 CELL = ["period", "employee_id", "competency"]
-EFFECT_COLUMNS = ["rater_id", "source", "effect", "n_ratings", "n_people", "main"]
+EFFECT_COLUMNS = ["rater_id", "sources", "effect", "n_ratings", "n_people", "main"]
 _SOLVER_TOLERANCE = 1e-8
 
 
@@ -103,13 +103,14 @@ def _fit(
         {"rater": rater, "person": people.to_numpy(), "source": table["source"].astype(str)}
     )
     n_people = frame.groupby("rater")["person"].nunique().to_numpy()
-    # A rater's source for the report: the one they rated most often in.
-    source = frame.groupby(["rater", "source"]).size().reset_index(name="n")
-    source = source.sort_values(["rater", "n"], ascending=[True, False]).drop_duplicates("rater")
+    # The sources a rater rated as, most used first: a line manager is a peer elsewhere.
+    used = frame.groupby(["rater", "source"]).size().reset_index(name="n")
+    used = used.sort_values(["rater", "n", "source"], ascending=[True, False, True])
+    sources = used.groupby("rater")["source"].agg(", ".join)
     effects = pd.DataFrame(
         {
             "rater_id": rater_ids.astype(str),
-            "source": source.set_index("rater")["source"].reindex(range(len(rater_ids))),
+            "sources": sources.reindex(range(len(rater_ids))).to_numpy(),
             "effect": effect,
             "n_ratings": np.bincount(rater, minlength=len(rater_ids)),
             "n_people": n_people,

@@ -26,6 +26,7 @@ READINESS_COLUMNS = [
     "coverage",
     "quarters_to_ready",
     "what_it_takes",
+    "low_agreement",
 ]
 
 
@@ -51,6 +52,10 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     table["what_it_takes"] = table["employee_id"].map(
         steps.groupby("employee_id")["text"].agg("; ".join)
     )
+    # Competencies the decision relies on whose raters agreed little (see pipeline).
+    table["low_agreement"] = table["employee_id"].map(
+        a.low_agreement.groupby("employee_id")["competency"].agg("; ".join)
+    )
     teams = a.people.set_index(a.people["employee_id"].astype(str))["team"]
     table["team"] = table["employee_id"].map(teams)
     table["coverage"] = table["coverage"].astype("float64").round(3)
@@ -58,7 +63,7 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     table["quarters_to_ready"] = finite.where(table["band"] != "insufficient-evidence").astype(
         "Int64"
     )
-    for column in ("reasons", "what_it_takes"):
+    for column in ("reasons", "what_it_takes", "low_agreement"):
         table[column] = table[column].astype("object").where(table[column].notna(), "")
     return table[READINESS_COLUMNS]
 

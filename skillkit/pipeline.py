@@ -14,6 +14,7 @@ from skillkit.framework import Framework, load_framework
 from skillkit.history import roles_by_period
 from skillkit.readiness import Readiness, assess
 from skillkit.records import RecordRules, Records, load_records
+from skillkit.reliability import agreement_band, alpha_by_group
 from skillkit.rubric import SOURCES, Rubric, load_rubric
 
 
@@ -34,6 +35,8 @@ class Assessment:
     scores: pd.DataFrame
     trends: pd.DataFrame
     readiness: Readiness
+    agreement: pd.DataFrame  # competency, period, alpha, n_units, n_values, band, low
+    low_agreement: pd.DataFrame  # employee_id, competency: relied on by readiness, agreed little
     warnings: tuple[Problem, ...]
 
 
@@ -128,6 +131,7 @@ def assess_records(
         target,
         reviewed=covered,
     )
+    agreement = rater_agreement(ratings, rubric)
     return Assessment(
         framework=framework,
         rubric=rubric,
@@ -142,10 +146,52 @@ def assess_records(
         scores=scores,
         trends=trends,
         readiness=readiness,
+        agreement=agreement,
+        low_agreement=relied_on_low_agreement(readiness, agreement, rubric, period),
         warnings=records.warnings
         + _coverage_warnings(people, ratings, scores, period)
         + _history_warnings(records),
     )
+
+
+def rater_agreement(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """Krippendorff's alpha (ordinal) of the raters other than self, per competency and quarter.
+
+    On the ratings as given: agreement is about what raters saw, before any correction.
+    """
+    observed = ratings.dropna(subset=["rating"])
+    others = observed[observed["source"].astype(str) != "self"]
+    columns = ["competency", "period", "alpha", "n_units", "n_values", "band", "low"]
+    if others.empty:
+        return pd.DataFrame(columns=columns)
+    table = alpha_by_group(others, ["competency", "period"], ["employee_id"])
+    table = table.astype({"competency": str, "period": str})
+    settings = rubric.reliability
+    table["alpha"] = table["alpha"].where(table["n_units"] >= settings.min_units)
+    table["band"] = [agreement_band(float(v)) for v in table["alpha"]]  # one per group
+    table["low"] = (table["alpha"] < settings.min_alpha).to_numpy()
+    return table.sort_values(["competency", "period"], ignore_index=True)[columns]
+
+
+def relied_on_low_agreement(
+    readiness: Readiness, agreement: pd.DataFrame, rubric: Rubric, period: str
+) -> pd.DataFrame:
+    """Per person, the competencies with low rater agreement that their readiness relies on.
+
+    Readiness relies on the gates of the person's target role and on every competency a
+    reason names.
+    """
+    low = agreement.loc[agreement["low"] & (agreement["period"] == period), "competency"]
+    people = readiness.people[["employee_id", "target_role"]].astype(str)
+    gates = pd.DataFrame(
+        [(role, gate) for role in people["target_role"].unique()
+         for gate in (rubric.readiness.rule_for(role).gates if role else ())],
+        columns=["target_role", "competency"],
+    )  # fmt: skip
+    named = readiness.reasons[["employee_id", "competency"]].astype(str)
+    relied = pd.concat([people.merge(gates, on="target_role")[named.columns], named])
+    relied = relied[relied["competency"].isin(set(low))].drop_duplicates()
+    return relied.sort_values(["employee_id", "competency"], ignore_index=True)
 
 
 def _source(records: Records, table: str) -> str:

@@ -1,15 +1,18 @@
-"""Rater calibration on cases small enough to solve by hand (simulations: the sibling file)."""
+"""Rater calibration on cases small enough to solve by hand, and on the demo agency."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from skillkit import demo
 from skillkit.calibration import calibrate, rater_effects
 from skillkit.framework import Framework
+from skillkit.pipeline import review
 from skillkit.rubric import CalibrationSettings, Rubric
 from skillkit.scoring import score
 
@@ -159,3 +162,34 @@ def test_the_sparse_solver_matches_dense_least_squares_on_a_random_design() -> N
     assert recovered == pytest.approx(reference, abs=1e-6)
     assert abs(recovered.mean()) < 1e-6  # the ridge alone already centres a connected design
     assert np.corrcoef(recovered, planted)[0, 1] > 0.9
+
+
+def test_on_the_demo_agency_calibrated_scores_are_closer_to_its_hidden_truth(
+    framework: Framework, rubric: Rubric, tmp_path: Path
+) -> None:
+    # The demo plants rater leniency (one very lenient and one very severe line manager
+    # among them); its hidden true levels say what the scores should have found.
+    tables, world = demo._simulate(framework, rubric, 120, 8, 7, demo.DEFAULT_LAST_PERIOD)
+    for name, frame in tables.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    assessment = review(tmp_path)
+    latest = assessment.scores[assessment.scores["period"] == assessment.period]
+    latest = latest.dropna(subset=["score"])
+    person = {e: i for i, e in enumerate(world.ids)}
+    comp = {c: i for i, c in enumerate(world.comps)}
+    truth = world.latent[
+        latest["employee_id"].map(person).to_numpy(), -1, latest["competency"].map(comp).to_numpy()
+    ]
+
+    def rmse(column: str) -> float:
+        return float(np.sqrt(np.mean((latest[column].to_numpy() - truth) ** 2)))
+
+    def rank_correlation(column: str) -> float:
+        return float(latest[column].rank().corr(pd.Series(truth, index=latest.index).rank()))
+
+    # Measured (120 people, seed 7): RMSE 0.35 raw, 0.27 calibrated; rank correlation .95, .97.
+    assert rmse("score") < 0.85 * rmse("score_raw")
+    assert rank_correlation("score") > rank_correlation("score_raw") + 0.01
+    fit = assessment.calibration
+    assert fit.components == 1 and not fit.outside_raters and not fit.outside_people
+    assert fit.window == assessment.periods[-4:]

@@ -13,8 +13,18 @@ from skillkit import __version__
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
+from skillkit.reliability import self_vs_others
 from skillkit.report import charts
 from skillkit.report.i18n import BAND_NAMES, UI, number, percent
+from skillkit.report.measurement import (
+    AgreementView,
+    CalibrationView,
+    PerceptionView,
+    agreement_view,
+    calibration_view,
+    low_agreement_note,
+    perception_view,
+)
 from skillkit.report.privacy import private_cells, suppressed_cells, withhold
 from skillkit.report.values import optional_float, optional_int
 from skillkit.report.wording import plan_texts, reason_texts
@@ -101,6 +111,8 @@ class OrgPage:
     insufficient_cells: str
     teams: tuple[tuple[str, str], ...]
     min_group: int
+    calibration: CalibrationView
+    agreement: AgreementView
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,8 @@ class TeamPage:
     team: str
     competencies: tuple[str, ...]
     people: tuple[PersonRow, ...]
+    perception: PerceptionView
+    low_agreement: str
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,7 @@ class SiteIndex:
     team_slugs: Mapping[str, str]
     rows: Mapping[str, PersonRow]
     scores: pd.DataFrame  # as pages may show them (see `private_cells`)
+    perception: pd.DataFrame  # self against others in the reviewed quarter, as shown
 
 
 def meta(site: SiteIndex, title: str, root: str) -> Meta:
@@ -225,7 +240,8 @@ def build_site(
             takes=plan_map.get(employee, ()),
             cells=tuple(cells.get((employee, c), empty) for c in fw.competency_ids),
         )
-    return SiteIndex(a, lang, generated_at, person_slugs, team_slugs, rows, shown)
+    perception = self_vs_others(latest, a.rubric.blind_spot_threshold)
+    return SiteIndex(a, lang, generated_at, person_slugs, team_slugs, rows, shown, perception)
 
 
 def org_page(site: SiteIndex) -> OrgPage:
@@ -273,6 +289,8 @@ def org_page(site: SiteIndex) -> OrgPage:
             for team, slug in sorted(site.team_slugs.items())
         ),
         min_group=a.rubric.anonymity.min_group_size,
+        calibration=calibration_view(a, lang),
+        agreement=agreement_view(a, list(a.periods[-a.rubric.trend_quarters :]), lang),
     )
 
 
@@ -361,4 +379,6 @@ def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
         team=team,
         competencies=tuple(c.name(lang) for c in a.framework.competencies),
         people=tuple(site.rows[e] for e in members),
+        perception=perception_view(a, site.perception, members, lang),
+        low_agreement=low_agreement_note(a, members, lang),
     )

@@ -101,6 +101,38 @@ UI: Mapping[str, Mapping[str, str]] = {
         "more": "and {n} more on the person's page",
         "no_team": "(no team)",
         "private_cell": "hidden: too few raters besides the manager to keep them anonymous",
+        "calibration": "Rater calibration",
+        "calibration_note": "Some raters are lenient and some severe. An additive model (rating = the person's level + the rater's effect + noise), fitted on {ratings} ratings by {raters} raters in {window}, estimates each rater's effect and takes it out of their ratings. Effects average zero, and a rater with few ratings is pulled toward zero as if they had {shrinkage} more ratings with no effect. Rater ids appear on this page only.",
+        "calibration_off": "Rater calibration is switched off in the rubric: scores are the ratings as given.",
+        "effect_spread": "Spread of rater effects (levels)",
+        "spread_text": "Standard deviation {sd} levels; the middle half of the raters lies between {low} and {high}; {far} of {n} raters are half a level or more from zero.",
+        "lenient": "Most lenient raters",
+        "severe": "Most severe raters",
+        "rater": "Rater",
+        "rated_as": "Rated as",
+        "effect": "Effect",
+        "ratings": "Ratings",
+        "moved": "How much calibration moved scores",
+        "moved_text": "In {period} calibration moved competency scores by {mean} on average and {largest} at most; {share} of scores moved by a quarter level or more, and {levels} of {cells} levels changed, for {people} people.",
+        "raw_vs_calibrated": "Competency scores in {period} before and after calibration",
+        "before_calibration": "before",
+        "after_calibration": "after",
+        "all_connected": "Every rater is connected to the rest through people rated in common, so all effects are on one scale.",
+        "outside_text": "{raters} raters and {people} people share no rated person with the main group, so their effects are measured on a scale of their own: {listed}.",
+        "and_more": "and {n} more",
+        "no_data": "no data",
+        "agreement": "Agreement among raters",
+        "agreement_note": "Krippendorff's alpha (ordinal) among the raters other than the person, per competency and quarter, on the ratings as given: 1 is full agreement, 0 no better than chance. Bands after Koo and Li (2016): below .50 poor, .50–.75 moderate, .75–.90 good, above .90 excellent. Below {threshold} (⚑) a competency is flagged wherever readiness relies on it. A dash: fewer than {n} people rated by two or more raters.",
+        "agreement_cell": "alpha {alpha}, {band}, {n} people rated by two or more",
+        "agreement_thin": "not reported: {n} people rated by two or more",
+        "low_agreement": "low rater agreement",
+        "low_agreement_note": "Raters agreed little on {competencies} in {period} (alpha below {threshold}); readiness relies on them, so weigh these scores with care.",
+        "self_summary": "Self against others",
+        "self_summary_note": "People who rate themselves more than {threshold} above others (blind spots) or below them (hidden strengths), per competency, in {period}. Counts only: each person sees their own ratings on their page.",
+        "blind_spots": "Blind spots",
+        "hidden_strengths": "Hidden strengths",
+        "others_group": "Others: {sources}",
+        "merged_note": "Groups of fewer than {n} raters (the manager aside) are shown together as others when that reaches {n}; otherwise they stay hidden.",
     },
     "ru": {
         "org_title": "Квартальная оценка персонала",
@@ -195,6 +227,38 @@ UI: Mapping[str, Mapping[str, str]] = {
         "more": "и ещё {n} — на странице сотрудника",
         "no_team": "(без команды)",
         "private_cell": "скрыто: кроме руководителя слишком мало оценщиков для анонимности",
+        "calibration": "Калибровка оценщиков",
+        "calibration_note": "Одни оценщики мягки, другие строги. Аддитивная модель (оценка = уровень человека + эффект оценщика + шум), построенная по {ratings} оценкам {raters} оценщиков за {window}, находит эффект каждого оценщика и вычитает его из его оценок. Эффекты в среднем равны нулю, а эффект оценщика с малым числом оценок стягивается к нулю, как если бы у него было ещё {shrinkage} оценок без эффекта. Идентификаторы оценщиков есть только на этой странице.",
+        "calibration_off": "Калибровка оценщиков отключена в рубрике: баллы — это оценки как они есть.",
+        "effect_spread": "Разброс эффектов оценщиков (в уровнях)",
+        "spread_text": "Стандартное отклонение {sd} уровня; средняя половина оценщиков — между {low} и {high}; у {far} из {n} оценщиков эффект полуровня и больше.",
+        "lenient": "Самые мягкие оценщики",
+        "severe": "Самые строгие оценщики",
+        "rater": "Оценщик",
+        "rated_as": "Оценивал как",
+        "effect": "Эффект",
+        "ratings": "Оценок",
+        "moved": "Насколько калибровка сдвинула баллы",
+        "moved_text": "В {period} калибровка сдвинула баллы компетенций в среднем на {mean}, максимум на {largest}; {share} баллов сдвинулись на четверть уровня и больше, изменились {levels} из {cells} уровней у {people} человек.",
+        "raw_vs_calibrated": "Баллы компетенций в {period} до и после калибровки",
+        "before_calibration": "до",
+        "after_calibration": "после",
+        "all_connected": "Все оценщики связаны с остальными через общих оценённых, поэтому все эффекты на одной шкале.",
+        "outside_text": "{raters} оценщиков и {people} человек не связаны с основной группой общими оценёнными, их эффекты измерены на своей шкале: {listed}.",
+        "and_more": "и ещё {n}",
+        "no_data": "нет данных",
+        "agreement": "Согласованность оценщиков",
+        "agreement_note": "Альфа Криппендорфа (порядковая) для оценщиков, кроме самого человека, по компетенциям и кварталам, по исходным оценкам: 1 — полное согласие, 0 — не лучше случайного. Градации по Ку и Ли (2016): ниже 0,50 низкая, 0,50–0,75 умеренная, 0,75–0,90 хорошая, выше 0,90 отличная. Ниже {threshold} (⚑) компетенция помечается везде, где на неё опирается готовность. Прочерк: меньше {n} человек с двумя и более оценщиками.",
+        "agreement_cell": "альфа {alpha}, {band}, оценены двумя и более: {n} чел.",
+        "agreement_thin": "не показано: двумя и более оценены {n} чел.",
+        "low_agreement": "низкая согласованность оценщиков",
+        "low_agreement_note": "Оценщики мало согласны между собой по компетенциям {competencies} в {period} (альфа ниже {threshold}); готовность опирается на них, поэтому к этим баллам стоит отнестись осторожно.",
+        "self_summary": "Самооценка и оценка других",
+        "self_summary_note": "Сколько человек оценивают себя выше оценки других более чем на {threshold} (слепые зоны) или ниже (скрытые сильные стороны), по компетенциям, в {period}. Только количество: свои оценки каждый видит на своей странице.",
+        "blind_spots": "Слепые зоны",
+        "hidden_strengths": "Скрытые сильные стороны",
+        "others_group": "Другие: {sources}",
+        "merged_note": "Группы меньше {n} оценщиков (кроме руководителя) показаны вместе как «другие», если вместе их не меньше {n}; иначе они скрыты.",
     },
 }
 
@@ -215,6 +279,11 @@ BAND_NAMES: Mapping[str, Mapping[str, str]] = {
         "insufficient-evidence": "Недостаточно данных",
         "": "—",
     },
+}
+
+AGREEMENT_BANDS: Mapping[str, Mapping[str, str]] = {
+    "en": {"poor": "poor", "moderate": "moderate", "good": "good", "excellent": "excellent"},
+    "ru": {"poor": "низкая", "moderate": "умеренная", "good": "хорошая", "excellent": "отличная"},
 }
 
 SOURCE_NAMES: Mapping[str, Mapping[str, str]] = {
@@ -289,6 +358,12 @@ def number(value: float | None, lang: Lang, digits: int = 1) -> str:
         return "—"
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if lang == "ru" else text
+
+
+def whole(value: int, lang: Lang) -> str:
+    """A count with thousands grouped: 10,789 in English, 10 789 in Russian."""
+    text = f"{value:,}"
+    return text.replace(",", "\u00a0") if lang == "ru" else text
 
 
 def percent(value: float | None, lang: Lang) -> str:

@@ -12,8 +12,12 @@ from skillkit.models import Lang
 from skillkit.report import charts
 from skillkit.report.context import Cell, Meta, PersonRow, SiteIndex, level_cell, meta
 from skillkit.report.i18n import SOURCE_NAMES, UI, number
-from skillkit.report.person_data import MANAGER, PersonData, shown_periods
+from skillkit.report.measurement import low_agreement_note
+from skillkit.report.person_data import PersonData, shown_periods
+from skillkit.report.privacy import OTHERS
 from skillkit.report.values import optional_float, optional_int
+
+SOURCE_ORDER = ("manager", "peer", "direct_report", "client")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class CompetencyRow:
     evidence: str
     raters: int
     next_indicator: str
+    low_agreement: bool  # readiness relies on it and its raters agreed little
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ class PersonPage:
     trend_svg: Markup  # built and escaped by charts
     suggestions: tuple[Suggestion, ...]
     target_role: str
+    min_raters: int
+    low_agreement: str  # a note when readiness relies on competencies raters agreed little on
 
 
 def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
@@ -136,11 +143,11 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
         competencies=tuple(
             _competency_row(fw, c, data, role_targets, next_targets, lang) for c in comps
         ),
-        self_rows=_self_rows(fw, data, a.rubric.blind_spot_threshold, lang),
+        self_rows=_self_rows(fw, data, lang),
         sources=_sources(data, a.rubric.anonymity.min_raters, lang),
         comments=tuple(
-            (SOURCE_NAMES[lang][source], fw.competency(comp).name(lang), text)
-            for source, comp, text in data.comments
+            (_group_name(group, data.merged, lang), fw.competency(comp).name(lang), text)
+            for group, comp, text in data.comments
         ),
         kpis=_kpis(site, data),
         trend_svg=charts.trend_lines(
@@ -151,6 +158,8 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
         ),
         suggestions=_suggestions(fw, data, next_targets or role_targets, lang),
         target_role=fw.role(target_id).name(lang) if target_id else "",
+        min_raters=a.rubric.anonymity.min_raters,
+        low_agreement=low_agreement_note(a, [employee], lang),
     )
 
 
@@ -188,28 +197,23 @@ def _competency_row(
         next_indicator=(
             competency.level(step_up).indicator(lang) if step_up <= 5 else ui["at_top_level"]
         ),
+        low_agreement=comp in data.low_agreement,
     )
 
 
-def _self_rows(
-    fw: Framework, data: PersonData, threshold: float, lang: Lang
-) -> tuple[SelfRow, ...]:
+def _self_rows(fw: Framework, data: PersonData, lang: Lang) -> tuple[SelfRow, ...]:
     ui = UI[lang]
+    labels = {
+        "blind-spot": (ui["blind_spot"], "blind"),
+        "hidden-strength": (ui["hidden_strength"], "hidden"),
+        "aligned": (ui["aligned"], "aligned"),
+    }
     rows = []
     for comp in fw.competencies:
-        cell = data.latest.get(comp.id, {})
-        mine = optional_float(cell.get("self_rating"))
-        theirs = optional_float(cell.get("others_score"))
-        if mine is None or theirs is None:
+        if comp.id not in data.perception:
             continue
-        diff = mine - theirs
-        flag, css = (
-            (ui["blind_spot"], "blind")
-            if diff > threshold
-            else (ui["hidden_strength"], "hidden")
-            if diff < -threshold
-            else (ui["aligned"], "aligned")
-        )
+        mine, theirs, diff, perception = data.perception[comp.id]
+        flag, css = labels[perception]
         sign = "+" if diff >= 0 else "−"
         rows.append(
             SelfRow(
@@ -225,16 +229,26 @@ def _self_rows(
 
 
 def _sources(data: PersonData, min_raters: int, lang: Lang) -> tuple[SourceRow, ...]:
-    """Mean per source group; a group under `min_raters` (manager excepted) stays hidden."""
+    """Mean per source group; small groups merged into "others" or hidden (see privacy)."""
     rows = []
-    for source in ("manager", "peer", "direct_report", "client"):
+    for source in (*SOURCE_ORDER, OTHERS):
         if source not in data.sources:
             continue
         n, mean = data.sources[source]
-        shown = source == MANAGER or n >= min_raters
-        text = number(mean, lang) if shown else UI[lang]["suppressed"].format(n=min_raters)
-        rows.append(SourceRow(SOURCE_NAMES[lang][source], n, text, shown))
+        label = _group_name(source, data.merged, lang)
+        if mean is None:
+            rows.append(SourceRow(label, n, UI[lang]["suppressed"].format(n=min_raters), False))
+        else:
+            rows.append(SourceRow(label, n, number(mean, lang), True))
     return tuple(rows)
+
+
+def _group_name(group: str, merged: tuple[str, ...], lang: Lang) -> str:
+    """A source group's name; "others" names the groups merged into it."""
+    names = SOURCE_NAMES[lang]
+    if group == OTHERS:
+        return UI[lang]["others_group"].format(sources=", ".join(names[s] for s in merged))
+    return names[group]
 
 
 def _kpis(site: SiteIndex, data: PersonData) -> tuple[KpiRow, ...]:

@@ -11,9 +11,10 @@ import pandas as pd
 
 from skillkit import periods
 from skillkit.pipeline import Assessment
+from skillkit.reliability import self_vs_others
+from skillkit.report.privacy import OTHERS, source_groups
 from skillkit.report.values import optional_float
 
-MANAGER = "manager"
 Row = Mapping[str, Any]
 
 
@@ -27,9 +28,14 @@ class PersonData:
     history: Mapping[str, tuple[float | None, ...]] = field(default_factory=dict)
     average: tuple[float | None, ...] = ()  # mean score per shown quarter
     kpis: Mapping[str, tuple[float, str]] = field(default_factory=dict)  # kpi → value, quarter
-    sources: Mapping[str, tuple[int, float]] = field(default_factory=dict)  # → raters, mean
+    # source or "others" → raters, mean (None: too few raters to show it)
+    sources: Mapping[str, tuple[int, float | None]] = field(default_factory=dict)
+    merged: tuple[str, ...] = ()  # the small source groups shown together as "others"
     comments: tuple[tuple[str, str, str], ...] = ()  # source, competency, text
     plan: frozenset[str] = frozenset()  # competencies that must rise
+    # competency → self, others, self − others, perception (see reliability.self_vs_others)
+    perception: Mapping[str, tuple[float, float, float, str]] = field(default_factory=dict)
+    low_agreement: tuple[str, ...] = ()  # relied-on competencies raters agreed little on
 
 
 def shown_periods(assessment: Assessment) -> list[str]:
@@ -50,6 +56,24 @@ def person_inputs(assessment: Assessment, scores: pd.DataFrame) -> dict[str, Per
     latest = scores[scores["period"] == period]
     for row in latest.to_dict("records"):
         parts[row["employee_id"]].setdefault("latest", {})[row["competency"]] = row
+    seen = self_vs_others(latest, a.rubric.blind_spot_threshold)
+    for employee, competency, mine, theirs, difference, perception in zip(
+        seen["employee_id"],
+        seen["competency"],
+        seen["self_rating"],
+        seen["others_score"],
+        seen["difference"],
+        seen["perception"],
+        strict=True,
+    ):
+        parts[employee].setdefault("perception", {})[competency] = (
+            float(mine),
+            float(theirs),
+            float(difference),
+            str(perception),
+        )
+    for employee, competencies in a.low_agreement.groupby("employee_id")["competency"]:
+        parts[str(employee)]["low_agreement"] = tuple(competencies)
     _history(scores, shown, parts)
     _kpis(a.kpis, parts)
     _sources(a.ratings[a.ratings["period"].astype(str) == period], a, parts)
@@ -92,34 +116,43 @@ def _kpis(kpis: pd.DataFrame, parts: dict[str, dict[str, Any]]) -> None:
 
 def _sources(ratings: pd.DataFrame, a: Assessment, parts: dict[str, dict[str, Any]]) -> None:
     """Source groups' means and the comments a person may see, in the reviewed quarter."""
-    min_raters = a.rubric.anonymity.min_raters
-    keys = [ratings["employee_id"].astype(str), ratings["source"].astype(str)]
-    sizes = ratings.groupby(keys)["rater_id"].nunique()
-    observed = ratings.dropna(subset=["rating"])
-    observed = observed[observed["source"].astype(str) != "self"]
-    stats = observed.groupby([observed["employee_id"].astype(str), observed["source"].astype(str)])
-    table = pd.DataFrame({"raters": stats["rater_id"].nunique(), "mean": stats["rating"].mean()})
-    for (employee, source), raters, mean in zip(
-        table.index, table["raters"], table["mean"], strict=True
+    table = ratings.assign(
+        employee_id=ratings["employee_id"].astype(str), source=ratings["source"].astype(str)
+    )
+    raters = table.groupby(["employee_id", "source"])["rater_id"].nunique().rename("raters")
+    sizes = raters.reset_index()
+    sizes["group"] = source_groups(sizes, a.rubric.anonymity.min_raters)
+    table = table.merge(sizes, on=["employee_id", "source"])
+    for employee, merged in (
+        sizes[sizes["group"] == OTHERS].groupby("employee_id")["source"].agg(tuple).items()
     ):
-        parts[employee].setdefault("sources", {})[source] = (int(raters), float(mean))
-    # Comments only from the manager, the person, or a group large enough to stay anonymous.
-    large = {
-        (str(employee), str(source))
-        for (employee, source), n in zip(sizes.index, sizes.to_numpy(), strict=True)
-        if source in {MANAGER, "self"} or n >= min_raters
-    }
-    said = ratings[ratings["comment"].fillna("").astype(str).str.strip() != ""]
-    said = said.sort_values(["employee_id", "source", "competency", "comment"])
+        parts[str(employee)]["merged"] = merged
+    observed = table.dropna(subset=["rating"])
+    observed = observed[observed["source"] != "self"]
+    stats = observed.groupby(["employee_id", "group"])
+    summary = pd.DataFrame({"raters": stats["rater_id"].nunique(), "mean": stats["rating"].mean()})
+    for (employee, group), n, mean in zip(
+        summary.index, summary["raters"], summary["mean"], strict=True
+    ):
+        if group:  # a suppressed group shows its size only, never its mean
+            parts[employee].setdefault("sources", {})[group] = (int(n), float(mean))
+    hidden = sizes[(sizes["group"] == "") & (sizes["source"] != "self")]
+    for employee, source, n in zip(
+        hidden["employee_id"], hidden["source"], hidden["raters"], strict=True
+    ):
+        parts[employee].setdefault("sources", {})[source] = (int(n), None)
+    said = table[
+        (table["comment"].fillna("").astype(str).str.strip() != "") & (table["group"] != "")
+    ]
+    said = said.sort_values(["employee_id", "group", "competency", "comment"])
     comments: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for employee, source, competency, text in zip(
-        said["employee_id"].astype(str),
-        said["source"].astype(str),
+    for employee, group, competency, text in zip(
+        said["employee_id"],
+        said["group"],
         said["competency"].astype(str),
         said["comment"].astype(str),
         strict=True,
     ):
-        if (employee, source) in large:
-            comments[employee].append((source, competency, text))
+        comments[employee].append((group, competency, text))
     for employee, rows in comments.items():
         parts[employee]["comments"] = tuple(rows)

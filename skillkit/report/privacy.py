@@ -51,3 +51,21 @@ def suppressed_cells(
             small.add(visible.pop(0))
         hidden |= {(str(team), comp) for team in small}
     return hidden
+
+
+OTHERS = "others"  # the group that small source groups merge into
+ALWAYS_SHOWN = frozenset({"manager", "self"})  # the manager is one known person; self is you
+
+
+def source_groups(sizes: pd.DataFrame, min_raters: int) -> pd.Series:
+    """The group each (employee_id, source) row of `sizes` (with `raters`) is shown under.
+
+    A source group with at least `min_raters` raters shows as itself; smaller ones merge into
+    "others" when together they reach `min_raters`, and are otherwise suppressed (""). The
+    manager and the person's own view always show as themselves.
+    """
+    source = sizes["source"].astype(str)
+    small = ~source.isin(ALWAYS_SHOWN) & (sizes["raters"] < min_raters)
+    pooled = sizes["raters"].where(small, 0).groupby(sizes["employee_id"]).transform("sum")
+    merged = small & (pooled >= min_raters)
+    return source.where(~small, "").where(~merged, OTHERS)

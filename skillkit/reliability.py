@@ -1,0 +1,247 @@
+"""Inter-rater reliability (ICC, Krippendorff's and Cronbach's alpha) and self-vs-others gaps."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Table = npt.ArrayLike | pd.DataFrame
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+CELL = ["period", "employee_id", "competency"]
+# A gap that differs from the threshold by float noise alone (3.6 - 2.6 = 1.0000000000000004)
+# counts as equal to it, so "strictly greater" means what a reader of the ratings expects.
+GAP_TOLERANCE = 1e-9
+
+
+def icc(matrix: Table) -> dict[str, float]:
+    """The six Shrout & Fleiss (1979) ICCs of a complete targets × raters table."""
+    data = _as_matrix(matrix)
+    n, k = data.shape
+    if n < 2 or k < 2:
+        raise ValueError(f"icc needs at least 2 targets and 2 raters, got {n} × {k}")
+    if np.isnan(data).any():
+        raise ValueError("icc needs a complete targets × raters table, but it has missing values")
+    grand = data.mean()
+    ss_total = float(((data - grand) ** 2).sum())
+    ss_targets = k * float(((data.mean(axis=1) - grand) ** 2).sum())
+    ss_raters = n * float(((data.mean(axis=0) - grand) ** 2).sum())
+    bms = ss_targets / (n - 1)
+    wms = (ss_total - ss_targets) / (n * (k - 1))
+    jms = ss_raters / (k - 1)
+    ems = (ss_total - ss_targets - ss_raters) / ((n - 1) * (k - 1))
+    forms = {
+        "ICC1": (bms - wms, bms + (k - 1) * wms),
+        "ICC2": (bms - ems, bms + (k - 1) * ems + k * (jms - ems) / n),
+        "ICC3": (bms - ems, bms + (k - 1) * ems),
+        "ICC1k": (bms - wms, bms),
+        "ICC2k": (bms - ems, bms + (jms - ems) / n),
+        "ICC3k": (bms - ems, bms),
+    }
+    # A zero denominator means no variance between targets at all: reliability is undefined.
+    return {name: num / den if den > 0 else math.nan for name, (num, den) in forms.items()}
+
+
+def krippendorff_alpha(matrix: Table, level: str = "ordinal") -> float:
+    """Krippendorff's alpha of a raters × units table (NaN = missing); NaN when undefined."""
+    _check_level(level)
+    data = _as_matrix(matrix)
+    present = ~np.isnan(data)
+    values, codes = np.unique(data[present], return_inverse=True)
+    counts = np.zeros((data.shape[1], values.size))
+    np.add.at(counts, (np.nonzero(present)[1], codes.ravel()), 1.0)
+    per_unit = counts.sum(axis=1)
+    # Only units with two or more values form pairs; the rest carry no information on agreement.
+    counts, per_unit = counts[per_unit >= 2], per_unit[per_unit >= 2]
+    weighted = counts / (per_unit - 1)[:, None]
+    coincidence = counts.T @ weighted - np.diag(weighted.sum(axis=0))
+    return float(_alpha(coincidence[None], values, level)[0])
+
+
+def alpha_by_group(
+    table: pd.DataFrame,
+    groups: Sequence[str],
+    unit: Sequence[str],
+    rater: str = "rater_id",
+    value: str = "rating",
+    level: str = "ordinal",
+) -> pd.DataFrame:
+    """Krippendorff's alpha per group of a long table, with its pairable units and values."""
+    _check_level(level)
+    # Groups come from every row, so a group whose values are all missing still gets its NaN.
+    group_of_row = _key_codes(table, list(groups))
+    n_groups = int(group_of_row.max()) + 1 if group_of_row.size else 0
+    first_row = np.full(n_groups, group_of_row.size)
+    np.minimum.at(first_row, group_of_row, np.arange(group_of_row.size))
+    keys = table[list(groups)].iloc[first_row].reset_index(drop=True)
+    rated = table[value].notna().to_numpy()
+    frame, group_of_row = table.loc[rated], group_of_row[rated]
+    unit_of_row = _key_codes(frame, list(unit), within=group_of_row)
+    rater_of_row = pd.factorize(frame[rater], use_na_sentinel=False)[0]
+    pair = np.sort(unit_of_row * (int(rater_of_row.max(initial=0)) + 1) + rater_of_row)
+    if (pair[1:] == pair[:-1]).any():
+        # A rater counted twice on one unit would inflate agreement (and has no place in a pivot).
+        raise ValueError(f"a rater ({rater!r}) rates the same unit twice within a group")
+    value_of_row, values = pd.factorize(frame[value].to_numpy(dtype=np.float64), sort=True)
+    group_of_unit = np.zeros(int(unit_of_row.max(initial=-1)) + 1, np.int64)
+    group_of_unit[unit_of_row] = group_of_row
+    coincidence, per_unit = _coincidences(
+        unit_of_row, value_of_row.astype(np.int64), group_of_unit, n_groups, len(values)
+    )
+    pairable = per_unit >= 2
+    n_units = np.bincount(group_of_unit[pairable], minlength=n_groups)
+    n_values = np.bincount(
+        group_of_unit, weights=np.where(pairable, per_unit, 0), minlength=n_groups
+    )
+    return keys.assign(
+        alpha=_alpha(coincidence, values, level),
+        n_units=n_units.astype(np.int64),
+        n_values=n_values.astype(np.int64),
+    )
+
+
+def cronbach_alpha(matrix: Table) -> float:
+    """Cronbach's alpha of a respondents × items table; rows with any NaN are dropped (listwise)."""
+    data = _as_matrix(matrix)
+    complete = data[~np.isnan(data).any(axis=1)]
+    n, k = complete.shape
+    if k < 2 or n < 2:
+        raise ValueError(
+            f"cronbach_alpha needs at least 2 items and 2 complete rows, got {k} × {n}"
+        )
+    item_variance = float(complete.var(axis=0, ddof=1).sum())
+    total_variance = float(complete.sum(axis=1).var(ddof=1))
+    if total_variance == 0:
+        return math.nan
+    return float(k / (k - 1) * (1 - item_variance / total_variance))
+
+
+def agreement_band(value: float) -> str:
+    """Koo & Li (2016) band: <.5 poor, [.5, .75) moderate, [.75, .9] good, >.9 excellent."""
+    if math.isnan(value):
+        return ""
+    if value < 0.5:
+        return "poor"
+    if value < 0.75:
+        return "moderate"
+    return "good" if value <= 0.9 else "excellent"
+
+
+def self_vs_others(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Self-rating minus others' score where both exist: blind spot, hidden strength or aligned."""
+    both = scores.dropna(subset=["self_rating", "others_score"])
+    result = both[[*CELL, "self_rating", "others_score"]].astype(
+        {"self_rating": np.float64, "others_score": np.float64}
+    )
+    difference = (result["self_rating"] - result["others_score"]).to_numpy()
+    result["difference"] = difference
+    result["perception"] = np.select(
+        [difference > threshold + GAP_TOLERANCE, difference < -threshold - GAP_TOLERANCE],
+        ["blind-spot", "hidden-strength"],
+        "aligned",
+    )
+    # Quarter labels (YYYYQn) sort chronologically as text.
+    return result.sort_values(CELL, kind="stable").reset_index(drop=True)
+
+
+def _as_matrix(matrix: Table) -> FloatArray:
+    if isinstance(matrix, pd.DataFrame):
+        data = matrix.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        data = np.asarray(matrix, dtype=np.float64)
+    if data.ndim != 2:
+        raise ValueError(f"expected a two-dimensional table, got {data.ndim} dimension(s)")
+    return data
+
+
+def _check_level(level: str) -> None:
+    if level not in LEVELS:
+        raise ValueError(f"unknown level of measurement {level!r} (known: {', '.join(LEVELS)})")
+
+
+def _key_codes(frame: pd.DataFrame, columns: list[str], within: IntArray | None = None) -> IntArray:
+    """Dense codes of the rows' key tuples (NaN is a key too), numbered in sorted key order."""
+    # Factorising column by column is far cheaper than a groupby over millions of string keys.
+    combined = np.zeros(len(frame), np.int64) if within is None else within
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
+        # Dense codes before each step keep the mixed-radix number far from overflow.
+        combined = _dense(combined) * len(uniques) + codes
+    return _dense(combined)
+
+
+def _dense(codes: IntArray) -> IntArray:
+    """Renumber non-negative codes as 0..k-1, keeping their order."""
+    top = int(codes.max(initial=-1)) + 1
+    if top <= 4 * codes.size:  # counting is much faster than sorting when the range is small
+        present = np.bincount(codes, minlength=top) > 0
+        return np.asarray((np.cumsum(present) - 1)[codes], dtype=np.int64)
+    return np.unique(codes, return_inverse=True)[1].reshape(-1).astype(np.int64)
+
+
+def _coincidences(
+    unit_of_row: IntArray,
+    value_of_row: IntArray,
+    group_of_unit: IntArray,
+    n_groups: int,
+    n_codes: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Per group, the coincidence matrix of the value codes; and the number of values per unit."""
+    # One cell per (unit, value) seen, sorted by unit: its count n_uc is all the data needed.
+    cells, count = np.unique(unit_of_row * n_codes + value_of_row, return_counts=True)
+    cell_unit, cell_value = np.divmod(cells, max(n_codes, 1))
+    per_unit = np.bincount(cell_unit, weights=count, minlength=group_of_unit.size)
+    # Only units with two or more values form pairs; the rest carry no information on agreement.
+    pairable = per_unit[cell_unit] >= 2
+    cell_unit, cell_value, count = cell_unit[pairable], cell_value[pairable], count[pairable]
+    # o_ck = Σ_u n_uc (n_uk − [c = k]) / (m_u − 1): pair every cell with each cell of its unit
+    # (itself included), then take the c = k self-pairs back out; all groups at once.
+    cells_in_unit = np.bincount(cell_unit, minlength=group_of_unit.size)
+    width = cells_in_unit[cell_unit]
+    cell_start = (np.cumsum(cells_in_unit) - cells_in_unit)[cell_unit]
+    cell_weight = count / (per_unit[cell_unit] - 1)
+    cell_slot = (group_of_unit[cell_unit] * n_codes + cell_value) * n_codes
+    partner = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width - cell_start, width)
+    size = n_groups * n_codes**2
+    flat = np.bincount(
+        np.repeat(cell_slot, width) + cell_value[partner],
+        weights=np.repeat(cell_weight, width) * count[partner],
+        minlength=size,
+    ) - np.bincount(cell_slot + cell_value, weights=cell_weight, minlength=size)
+    return flat.astype(np.float64).reshape(n_groups, n_codes, n_codes), per_unit.astype(np.float64)
+
+
+def _alpha(coincidence: FloatArray, values: FloatArray, level: str) -> FloatArray:
+    """Alpha of each coincidence matrix in a (groups, values, values) stack; NaN when D_e = 0."""
+    marginals = coincidence.sum(axis=2)
+    total = marginals.sum(axis=1)
+    delta = _delta2(values, marginals, level)
+    observed = (coincidence * delta).sum(axis=(1, 2))
+    expected = (marginals[:, :, None] * marginals[:, None, :] * delta).sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1.0 - (total - 1.0) * observed / expected
+    return np.asarray(np.where(expected > 0, alpha, np.nan), dtype=np.float64)
+
+
+def _delta2(values: FloatArray, marginals: FloatArray, level: str) -> FloatArray:
+    """Squared metric difference δ²(c, k) of the sorted distinct values, per group if ordinal."""
+    if level == "ordinal":
+        # The distance is how many pairable values rank from c to k, the ends counted half.
+        midpoint = np.cumsum(marginals, axis=1) - marginals / 2
+        return np.asarray((midpoint[:, None, :] - midpoint[:, :, None]) ** 2, dtype=np.float64)
+    c, k = values[:, None], values[None, :]
+    if level == "nominal":
+        difference = (c != k).astype(np.float64)
+    elif level == "interval":
+        difference = c - k
+    else:
+        if (values < 0).any():
+            raise ValueError("the ratio level needs values of zero or more")
+        pair_sum = np.broadcast_to(c + k, (values.size, values.size))
+        difference = np.divide(c - k, pair_sum, out=np.zeros(pair_sum.shape), where=pair_sum > 0)
+    return np.asarray(difference[None] ** 2, dtype=np.float64)
