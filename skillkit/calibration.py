@@ -92,7 +92,11 @@ def _fit(
     effect = rater_effects(cell, rater, y, shrinkage)
     component = _components(cell, rater)
     sizes = np.bincount(component[rater])  # ratings per component
-    main = int(np.argmax(sizes))
+    # The main component has the most ratings; a tie goes to the one with the first rater id,
+    # so the choice never depends on the order of the input rows.
+    first_id = np.full(len(sizes), len(rater_ids))
+    np.minimum.at(first_id, component, np.argsort(np.argsort(rater_ids.astype(str))))
+    main = int(np.lexsort((first_id, -sizes))[0])
     effect = _centre(effect, component)
     in_main = component == main
     people = pd.Series(table["employee_id"].astype(str).to_numpy())
@@ -106,7 +110,8 @@ def _fit(
     # The sources a rater rated as, most used first: a line manager is a peer elsewhere.
     used = frame.groupby(["rater", "source"]).size().reset_index(name="n")
     used = used.sort_values(["rater", "n", "source"], ascending=[True, False, True])
-    sources = used.groupby("rater")["source"].agg(", ".join)
+    # Joined by string sums, not a Python join per rater: there are tens of thousands of them.
+    sources = (used["source"] + ", ").groupby(used["rater"]).sum().str[:-2]
     effects = pd.DataFrame(
         {
             "rater_id": rater_ids.astype(str),

@@ -193,3 +193,12 @@ def test_on_the_demo_agency_calibrated_scores_are_closer_to_its_hidden_truth(
     fit = assessment.calibration
     assert fit.components == 1 and not fit.outside_raters and not fit.outside_people
     assert fit.window == assessment.periods[-4:]
+
+
+def test_the_main_component_does_not_depend_on_the_order_of_the_rows(rubric: Rubric) -> None:
+    # Two separate pairs of raters with four ratings each: a tie, won by the first rater id.
+    other = [("2026Q3", p, r.lower(), "peer", "negotiation", v) for _, p, r, _, _, v in TWO_RATERS]
+    table = ratings([*other, *TWO_RATERS])
+    forward = calibrate(table, rubric, "2026Q3")
+    backward = calibrate(table.iloc[::-1].reset_index(drop=True), rubric, "2026Q3")
+    assert forward.outside_raters == backward.outside_raters == ("l", "s")
