@@ -46,9 +46,12 @@ class Calibration:
         rating = ratings["rating"].astype("float64")
         if self.effects.empty:
             return rating
-        effect = ratings["rater_id"].astype(str).map(self.effects.set_index("rater_id")["effect"])
-        effect = effect.astype("float64").fillna(0.0)
-        effect = effect.where(ratings["source"].astype(str) != "self", 0.0)
+        # Look each distinct rater up once, then spread by code: millions of rows, few raters.
+        codes, raters = pd.factorize(ratings["rater_id"])
+        known = pd.Index(self.effects["rater_id"]).get_indexer(pd.Index(raters).astype(str))
+        per_rater = np.append(self.effects["effect"].to_numpy(dtype="float64"), 0.0)[known]
+        effect = np.where(codes >= 0, per_rater[codes], 0.0)
+        effect = np.where((ratings["source"] == "self").to_numpy(dtype=bool), 0.0, effect)
         low, high = self.scale
         return (rating - effect).clip(lower=low, upper=high).where(rating.notna())
 
@@ -57,10 +60,10 @@ def calibrate(ratings: pd.DataFrame, rubric: Rubric, period: str) -> Calibration
     """Fit rater effects on the rubric's window of quarters ending with `period`."""
     settings = rubric.calibration
     end = periods.to_ordinal(period)
-    observed = ratings.dropna(subset=["rating"])
-    observed = observed[observed["source"].astype(str) != "self"]
-    ordinal = periods.ordinals(observed["period"].astype(str))
-    in_window = observed[((ordinal > end - settings.window_quarters) & (ordinal <= end)).to_numpy()]
+    ordinal = periods.ordinals(ratings["period"])
+    keep = (ordinal > end - settings.window_quarters) & (ordinal <= end)
+    keep &= ratings["rating"].notna() & (ratings["source"] != "self")
+    in_window = ratings[keep.to_numpy(dtype=bool)]
     window = tuple(sorted(in_window["period"].astype(str).unique(), key=periods.to_ordinal))
     scale = (rubric.scale.min, rubric.scale.max)
     if settings.method == "none" or in_window.empty:
@@ -87,7 +90,8 @@ def _fit(
 ) -> Calibration:
     """The additive fit on the non-self ratings of the window."""
     cell = _codes(table, CELL)
-    rater, rater_ids = pd.factorize(table["rater_id"].astype(str).to_numpy())
+    rater, distinct = pd.factorize(table["rater_id"])
+    rater_ids = np.asarray(distinct, dtype=str).astype(object)
     y = table["rating"].to_numpy(dtype="float64")
     effect = rater_effects(cell, rater, y, shrinkage)
     component = _components(cell, rater)
@@ -99,17 +103,24 @@ def _fit(
     main = int(np.lexsort((first_id, -sizes))[0])
     effect = _centre(effect, component)
     in_main = component == main
-    people = pd.Series(table["employee_id"].astype(str).to_numpy())
-    reached = people.groupby(in_main[rater]).unique()
-    inside = set(reached.get(True, []))
-    outside_people = sorted(set(people.unique()) - inside)
-    frame = pd.DataFrame(
-        {"rater": rater, "person": people.to_numpy(), "source": table["source"].astype(str)}
-    )
-    n_people = frame.groupby("rater")["person"].nunique().to_numpy()
+    person, person_ids = pd.factorize(table["employee_id"])
+    reached = np.zeros(len(person_ids), dtype=bool)
+    reached[person[in_main[rater]]] = True
+    outside_people = sorted(str(p) for p in np.asarray(person_ids)[~reached])
+    n_raters = len(rater_ids)
+    pairs = np.unique(rater.astype("int64") * len(person_ids) + person)
+    n_people = np.bincount(pairs // len(person_ids), minlength=n_raters)
     # The sources a rater rated as, most used first: a line manager is a peer elsewhere.
-    used = frame.groupby(["rater", "source"]).size().reset_index(name="n")
-    used = used.sort_values(["rater", "n", "source"], ascending=[True, False, True])
+    source, source_names = pd.factorize(table["source"])
+    counts = np.bincount(rater * len(source_names) + source, minlength=n_raters * len(source_names))
+    used = pd.DataFrame(
+        {
+            "rater": np.repeat(np.arange(n_raters), len(source_names)),
+            "source": np.tile(np.asarray(source_names, dtype=str).astype(object), n_raters),
+            "n": counts,
+        }
+    )
+    used = used[used["n"] > 0].sort_values(["rater", "n", "source"], ascending=[True, False, True])
     # Joined by string sums, not a Python join per rater: there are tens of thousands of them.
     sources = (used["source"] + ", ").groupby(used["rater"]).sum().str[:-2]
     effects = pd.DataFrame(
@@ -192,6 +203,6 @@ def _codes(table: pd.DataFrame, keys: list[str]) -> np.ndarray:
     """One dense integer code per distinct combination of `keys`."""
     combined = np.zeros(len(table), dtype="int64")
     for key in keys:
-        codes, distinct = pd.factorize(table[key].astype(str).to_numpy())
+        codes, distinct = pd.factorize(table[key])
         combined = combined * len(distinct) + codes
     return np.asarray(pd.factorize(combined)[0], dtype="int64")

@@ -104,6 +104,15 @@ def manifest(
         "periods": list(a.periods),
         "target_role": a.target_role,
         "people": len(a.people),
+        # How scores were calibrated; no rater ids here, they belong to the HR page only.
+        "calibration": {
+            "method": a.calibration.method,
+            "window": list(a.calibration.window),
+            "shrinkage": a.calibration.shrinkage,
+            "ratings": a.calibration.n_ratings,
+            "raters": len(a.calibration.effects),
+            "components": a.calibration.components,
+        },
         "lang": lang,
         "generated_at": generated_at,
     }

@@ -17,6 +17,8 @@ from skillkit.records import RecordRules, Records, load_records
 from skillkit.reliability import agreement_band, alpha_by_group
 from skillkit.rubric import SOURCES, Rubric, load_rubric
 
+RATING_KEYS = ("period", "employee_id", "rater_id", "source", "competency")
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -116,8 +118,11 @@ def assess_records(
                 )
             ]
         )
-    calibration = calibrate(ratings, rubric, period)
-    scores = scoring.score(ratings, kpis, roles, framework, rubric, calibration)
+    # Keys as categories once: calibration, scoring and agreement then group on integer codes
+    # instead of hashing millions of strings each time.
+    keyed = ratings.astype({key: "category" for key in RATING_KEYS})
+    calibration = calibrate(keyed, rubric, period)
+    scores = scoring.score(keyed, kpis, roles, framework, rubric, calibration)
     trends = scoring.trends(scores, period, rubric.trend_quarters)
     readiness = assess(
         scores,
@@ -131,7 +136,7 @@ def assess_records(
         target,
         reviewed=covered,
     )
-    agreement = rater_agreement(ratings, rubric)
+    agreement = rater_agreement(keyed, rubric)
     return Assessment(
         framework=framework,
         rubric=rubric,
@@ -150,6 +155,7 @@ def assess_records(
         low_agreement=relied_on_low_agreement(readiness, agreement, rubric, period),
         warnings=records.warnings
         + _coverage_warnings(people, ratings, scores, period)
+        + _calibration_warnings(calibration)
         + _history_warnings(records),
     )
 
@@ -160,7 +166,7 @@ def rater_agreement(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     On the ratings as given: agreement is about what raters saw, before any correction.
     """
     observed = ratings.dropna(subset=["rating"])
-    others = observed[observed["source"].astype(str) != "self"]
+    others = observed[observed["source"] != "self"]
     columns = ["competency", "period", "alpha", "n_units", "n_values", "band", "low"]
     if others.empty:
         return pd.DataFrame(columns=columns)
@@ -242,6 +248,21 @@ def _choose_period(period: str | None, available: list[str]) -> str:
             ]
         )
     return period
+
+
+def _calibration_warnings(calibration: Calibration) -> tuple[Problem, ...]:
+    """Raters and people calibration cannot place on the main scale: HR should know."""
+    raters, people = calibration.outside_raters, calibration.outside_people
+    if not raters and not people:
+        return ()
+    counted = f"{len(raters)} rater{'' if len(raters) == 1 else 's'} and {len(people)} " + (
+        "person" if len(people) == 1 else "people"
+    )
+    message = (
+        f"{counted} share no rated person with the main group of raters, "
+        "so calibration cannot compare them with it (listed on the HR page)"
+    )
+    return (Problem("ratings", None, "rater_id", message),)
 
 
 def _history_warnings(records: Records) -> tuple[Problem, ...]:

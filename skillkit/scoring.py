@@ -87,7 +87,7 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     observed = ratings.dropna(subset=["rating"]).astype({k: "category" for k in keys})
     if "calibrated" not in observed:
         observed = observed.assign(calibrated=observed["rating"])
-    others = observed[observed["source"].astype(str) != "self"]
+    others = observed[observed["source"] != "self"]
     weights = pd.Series(rubric.sources, dtype="float64")
     groups = others.groupby([*CELL, "source"], observed=True)
     by_source = pd.DataFrame(
@@ -116,7 +116,7 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
         }
     )
     combined["n_raters"] = others.groupby(CELL, observed=True)["rater_id"].nunique()
-    selves = observed[observed["source"].astype(str) == "self"]
+    selves = observed[observed["source"] == "self"]
     combined = combined.join(
         selves.groupby(CELL, observed=True)["rating"].mean().rename("self_rating"), how="outer"
     )

@@ -202,3 +202,19 @@ def test_the_main_component_does_not_depend_on_the_order_of_the_rows(rubric: Rub
     forward = calibrate(table, rubric, "2026Q3")
     backward = calibrate(table.iloc[::-1].reset_index(drop=True), rubric, "2026Q3")
     assert forward.outside_raters == backward.outside_raters == ("l", "s")
+
+
+def test_a_review_warns_about_raters_calibration_cannot_reach(tmp_path: Path) -> None:
+    from tests.test_review_edge_cases import person, write_folder
+
+    stray = [
+        ("2026Q3", "D", "X", "client", "negotiation", 5.0, ""),
+        ("2026Q3", "D", "Y", "client", "negotiation", 2.0, ""),
+    ]
+    rows = [(*row, "") for row in TWO_RATERS] + stray
+    people = [person(p, "account-executive") for p in ("A", "B", "D")]
+    warnings = [str(w) for w in review(write_folder(tmp_path, people, rows)).warnings]
+    assert (
+        "ratings: rater_id: 2 raters and 1 person share no rated person with the main group of "
+        "raters, so calibration cannot compare them with it (listed on the HR page)"
+    ) in warnings

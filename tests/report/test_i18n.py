@@ -7,6 +7,7 @@ import string
 import pytest
 
 from skillkit.readiness import BANDS, RULE_ORDER
+from skillkit.reliability import agreement_band
 from skillkit.report.i18n import (
     AGREEMENT_BANDS,
     BAND_NAMES,
@@ -18,7 +19,6 @@ from skillkit.report.i18n import (
     percent,
     whole,
 )
-from skillkit.reliability import agreement_band
 from skillkit.rubric import SOURCES
 
 

@@ -197,3 +197,18 @@ def test_the_review_runs_uncalibrated_when_the_rubric_says_none(
     assert (scores["score"] == scores["score_raw"]).all()
     calibration = section(page(tmp_path / "out", "index.html"), "calibration")
     assert "switched off" in calibration and "PEER-A" not in calibration
+
+
+def test_the_manifest_says_how_scores_were_calibrated_without_naming_raters(out: Path) -> None:
+    import json
+
+    manifest = json.loads(page(out, "manifest.json"))
+    assert manifest["calibration"] == {
+        "method": "additive",
+        "window": ["2026Q2", "2026Q3"],
+        "shrinkage": 5.0,
+        "ratings": 964,
+        "raters": 9,
+        "components": 1,
+    }
+    assert "PEER-A" not in page(out, "manifest.json")
