@@ -8,6 +8,7 @@ reports and client contacts, about six non-self raters per person and quarter, o
 framework's ten competencies) and pickles its ratings, KPIs and roles by quarter into a temporary
 folder. A second, fresh child loads them untimed and then times, on the latest quarter:
 
+- keys:      the ratings' key columns made categories, once, as `skillkit.pipeline` does;
 - calibrate: `skillkit.calibration.calibrate(ratings, rubric, period)`, the additive model on
   the rubric's window of quarters (the non-self ratings in it are the "fitted" ratings);
 - score:     `skillkit.scoring.score(ratings, kpis, roles, framework, rubric, calibration)`
@@ -44,7 +45,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("calibrate", "score")
+STAGES = ("keys", "calibrate", "score")
 TABLES = ("ratings", "kpis", "roles")
 T = TypeVar("T")
 
@@ -95,7 +96,7 @@ def measure(folder: Path) -> dict[str, Any]:
 
     from skillkit import periods, scoring
     from skillkit.calibration import calibrate
-    from skillkit.pipeline import load_standards
+    from skillkit.pipeline import RATING_KEYS, load_standards
 
     framework, rubric = load_standards()
     ratings, kpis, roles = (pd.read_pickle(folder / f"{name}.pkl") for name in TABLES)
@@ -110,10 +111,12 @@ def measure(folder: Path) -> dict[str, Any]:
         result["rss_after"][name] = _maxrss_mib()
         return value
 
-    calibration = stage("calibrate", lambda: calibrate(ratings, rubric, period))
+    # As the pipeline does: the key columns become categories once, for every stage after.
+    keyed = stage("keys", lambda: ratings.astype({key: "category" for key in RATING_KEYS}))
+    calibration = stage("calibrate", lambda: calibrate(keyed, rubric, period))
     scores = stage(
         "score",
-        lambda: scoring.score(ratings, kpis, roles, framework, rubric, calibration),
+        lambda: scoring.score(keyed, kpis, roles, framework, rubric, calibration),
     )
     # Raters per person and quarter, as the window the effects were fitted on saw them.
     others = observed[
@@ -173,6 +176,7 @@ def _per_rating(result: dict[str, Any]) -> dict[str, float]:
     """Microseconds per fitted rating (calibrate) and per rating row (score)."""
     seconds = result["seconds"]
     return {
+        "keys": 1e6 * seconds["keys"] / max(result["rating_rows"], 1),
         "calibrate": 1e6 * seconds["calibrate"] / max(result["fitted"], 1),
         "score": 1e6 * seconds["score"] / max(result["rating_rows"], 1),
     }
@@ -182,7 +186,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
     """One row per size, then the per-rating time of the largest size over the smallest."""
     header = (
         "| people × quarters | rating rows | fitted ratings | raters | raters per person-quarter "
-        "| calibrate s | µs per fitted rating | score s | µs per rating row "
+        "| keys s | calibrate s | µs per fitted rating | score s | µs per rating row "
         "| RSS after load MiB | peak RSS MiB |"
     )
     lines = [header, _rule(header)]
@@ -191,7 +195,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {r['people']:,} × {r['quarters']} | {r['rating_rows']:,} | {r['fitted']:,} "
             f"| {r['raters']:,} | {r['raters_per_person']:.1f} "
-            f"| {s['calibrate']:.2f} | {per['calibrate']:.2f} "
+            f"| {s['keys']:.2f} | {s['calibrate']:.2f} | {per['calibrate']:.2f} "
             f"| {s['score']:.2f} | {per['score']:.2f} "
             f"| {r['rss_after']['load']:,.0f} | {r['peak_rss_mib']:,.0f} |"
         )
@@ -201,7 +205,8 @@ def markdown(results: list[dict[str, Any]]) -> str:
         lines.append("")
         lines.append(
             f"Time per rating, {large['people']:,} people over {small['people']:,}: "
-            f"calibrate {ratios['calibrate']:.2f}×, score {ratios['score']:.2f}× "
+            f"keys {ratios['keys']:.2f}×, calibrate {ratios['calibrate']:.2f}×, "
+            f"score {ratios['score']:.2f}× "
             "(1.00× is linear scaling)."
         )
     return "\n".join(lines)

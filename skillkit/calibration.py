@@ -51,7 +51,8 @@ class Calibration:
         known = pd.Index(self.effects["rater_id"]).get_indexer(pd.Index(raters).astype(str))
         per_rater = np.append(self.effects["effect"].to_numpy(dtype="float64"), 0.0)[known]
         effect = np.where(codes >= 0, per_rater[codes], 0.0)
-        effect = np.where((ratings["source"] == "self").to_numpy(dtype=bool), 0.0, effect)
+        is_self = ratings["source"].eq("self").to_numpy(dtype=bool, na_value=False)
+        effect = np.where(is_self, 0.0, effect)
         low, high = self.scale
         return (rating - effect).clip(lower=low, upper=high).where(rating.notna())
 
@@ -61,10 +62,10 @@ def calibrate(ratings: pd.DataFrame, rubric: Rubric, period: str) -> Calibration
     settings = rubric.calibration
     end = periods.to_ordinal(period)
     ordinal = periods.ordinals(ratings["period"])
-    keep = (ordinal > end - settings.window_quarters) & (ordinal <= end)
-    keep &= ratings["rating"].notna() & (ratings["source"] != "self")
-    in_window = ratings[keep.to_numpy(dtype=bool)]
-    window = tuple(sorted(in_window["period"].astype(str).unique(), key=periods.to_ordinal))
+    in_reach = ((ordinal > end - settings.window_quarters) & (ordinal <= end)).to_numpy()
+    others = ratings["source"].ne("self").to_numpy(dtype=bool, na_value=False)
+    in_window = ratings[in_reach & others & ratings["rating"].notna().to_numpy()]
+    window = tuple(sorted({str(p) for p in in_window["period"].unique()}, key=periods.to_ordinal))
     scale = (rubric.scale.min, rubric.scale.max)
     if settings.method == "none" or in_window.empty:
         return Calibration(

@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from markupsafe import Markup
 
 from skillkit.report import svg
@@ -350,17 +351,20 @@ def distribution(
     if len(edges) < 2 or any(b <= a for a, b in itertools.pairwise(edges)):
         raise ValueError(f"bins need at least two rising edges, got {edges}")
     groups = [
-        [x for v in vals if (x := _finite(v)) is not None]
-        for vals in ([values_a] if values_b is None else [values_a, values_b])
+        finite[np.isfinite(finite)]
+        for finite in (
+            np.array([np.nan if v is None else v for v in vals], dtype="float64")
+            for vals in ([values_a] if values_b is None else [values_a, values_b])
+        )
     ]
-    if not any(groups):
+    if not any(len(g) for g in groups):
         return svg.no_data_chart("distribution", title, no_data)
     nb = len(edges) - 1
     # Values beyond the edges count in the end bins; the last bin includes its right edge.
-    counts = [[0] * nb for _ in groups]
-    for g, vals in enumerate(groups):
-        for v in vals:
-            counts[g][min(sum(1 for e in edges[1:-1] if v >= e), nb - 1)] += 1
+    counts: list[list[int]] = [
+        [int(n) for n in np.bincount(np.searchsorted(edges[1:-1], g, side="right"), minlength=nb)]
+        for g in groups
+    ]
     peak = max(1, *(max(c) for c in counts))
     step = max(1.0, _step(peak, 5))  # counts are whole
     y_top = math.ceil(peak / step) * step

@@ -24,6 +24,7 @@ from skillkit.report.measurement import (
     calibration_view,
     low_agreement_note,
     perception_view,
+    relied_on_by_team,
 )
 from skillkit.report.privacy import private_cells, suppressed_cells, withhold
 from skillkit.report.values import optional_float, optional_int
@@ -139,7 +140,9 @@ class SiteIndex:
     team_slugs: Mapping[str, str]
     rows: Mapping[str, PersonRow]
     scores: pd.DataFrame  # as pages may show them (see `private_cells`)
-    perception: pd.DataFrame  # self against others in the reviewed quarter, as shown
+    # Per team: (competency, perception) → people, from self against others as the pages show it
+    perception: Mapping[str, Mapping[tuple[str, str], int]]
+    low_agreement: Mapping[str, frozenset[str]]  # per team: see `relied_on_by_team`
 
 
 def meta(site: SiteIndex, title: str, root: str) -> Meta:
@@ -240,8 +243,24 @@ def build_site(
             takes=plan_map.get(employee, ()),
             cells=tuple(cells.get((employee, c), empty) for c in fw.competency_ids),
         )
-    perception = self_vs_others(latest, a.rubric.blind_spot_threshold)
-    return SiteIndex(a, lang, generated_at, person_slugs, team_slugs, rows, shown, perception)
+    teams = people["team"].astype(str)
+    seen = self_vs_others(latest, a.rubric.blind_spot_threshold)
+    counts = seen.groupby([seen["employee_id"].map(teams), "competency", "perception"]).size()
+    perception: dict[str, dict[tuple[str, str], int]] = {}
+    for key, n in zip(counts.index, counts.to_numpy(), strict=True):
+        team, competency, kind = (str(part) for part in key)
+        perception.setdefault(team, {})[(competency, kind)] = int(n)
+    return SiteIndex(
+        a,
+        lang,
+        generated_at,
+        person_slugs,
+        team_slugs,
+        rows,
+        shown,
+        perception,
+        relied_on_by_team(a, teams),
+    )
 
 
 def org_page(site: SiteIndex) -> OrgPage:
@@ -379,6 +398,6 @@ def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
         team=team,
         competencies=tuple(c.name(lang) for c in a.framework.competencies),
         people=tuple(site.rows[e] for e in members),
-        perception=perception_view(a, site.perception, members, lang),
-        low_agreement=low_agreement_note(a, members, lang),
+        perception=perception_view(a, site.perception.get(team, {}), lang),
+        low_agreement=low_agreement_note(a, site.low_agreement.get(team, frozenset()), lang),
     )

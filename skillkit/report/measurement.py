@@ -5,7 +5,7 @@ Rater ids and effects appear in the calibration section of the HR page and nowhe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,16 +215,14 @@ def agreement_view(a: Assessment, periods: list[str], lang: Lang) -> AgreementVi
 
 
 def perception_view(
-    a: Assessment, perception: pd.DataFrame, members: Sequence[str], lang: Lang
+    a: Assessment, counts: Mapping[tuple[str, str], int], lang: Lang
 ) -> PerceptionView:
-    """How many of `members` have a blind spot or a hidden strength, per competency."""
-    mine = perception[perception["employee_id"].isin(set(members))]
-    counts = mine.groupby(["competency", "perception"]).size().to_dict()
+    """A team's blind spots and hidden strengths per competency, from (competency, kind) counts."""
     rows = tuple(
         (
             c.name(lang),
-            int(counts.get((c.id, "blind-spot"), 0)),
-            int(counts.get((c.id, "hidden-strength"), 0)),
+            counts.get((c.id, "blind-spot"), 0),
+            counts.get((c.id, "hidden-strength"), 0),
         )
         for c in a.framework.competencies
     )
@@ -234,14 +232,23 @@ def perception_view(
     return PerceptionView(note, rows)
 
 
-def low_agreement_note(a: Assessment, members: Sequence[str], lang: Lang) -> str:
-    """A caution naming the competencies with low agreement that these people's readiness uses."""
-    relied = a.low_agreement[a.low_agreement["employee_id"].isin(set(members))]
-    if relied.empty:
+def low_agreement_note(a: Assessment, competencies: Collection[str], lang: Lang) -> str:
+    """A caution naming the low-agreement competencies that readiness relies on, if any."""
+    if not competencies:
         return ""
-    used = set(relied["competency"])
     return UI[lang]["low_agreement_note"].format(
-        competencies=", ".join(c.name(lang) for c in a.framework.competencies if c.id in used),
+        competencies=", ".join(
+            c.name(lang) for c in a.framework.competencies if c.id in set(competencies)
+        ),
         period=a.period,
         threshold=number(a.rubric.reliability.min_alpha, lang, 2),
     )
+
+
+def relied_on_by_team(a: Assessment, teams: pd.Series) -> dict[str, frozenset[str]]:
+    """Per team (`teams`: employee id → team), the low-agreement competencies readiness uses."""
+    relied = a.low_agreement.assign(team=a.low_agreement["employee_id"].map(teams))
+    return {
+        str(team): frozenset(competencies)
+        for team, competencies in relied.groupby("team")["competency"]
+    }

@@ -159,7 +159,7 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
         suggestions=_suggestions(fw, data, next_targets or role_targets, lang),
         target_role=fw.role(target_id).name(lang) if target_id else "",
         min_raters=a.rubric.anonymity.min_raters,
-        low_agreement=low_agreement_note(a, [employee], lang),
+        low_agreement=low_agreement_note(a, data.low_agreement, lang),
     )
 
 
