@@ -65,6 +65,7 @@ class AgreementView:
     note: str
     periods: tuple[str, ...]
     rows: tuple[tuple[str, tuple[AgreementCell, ...]], ...]
+    legend: tuple[tuple[str, str], ...]  # CSS class, band in words with its range
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,14 @@ def agreement_view(a: Assessment, periods: list[str], lang: Lang) -> AgreementVi
     note = ui["agreement_note"].format(
         threshold=number(settings.min_alpha, lang, 2), n=settings.min_units
     )
-    return AgreementView(note, tuple(periods), tuple(rows))
+    cut = {v: number(v, lang, 2) for v in (0.5, 0.75, 0.9)}
+    legend = (
+        ("ag-excellent", f"{bands['excellent']} > {cut[0.9]}"),
+        ("ag-good", f"{bands['good']} {cut[0.75]}–{cut[0.9]}"),
+        ("ag-moderate", f"{bands['moderate']} {cut[0.5]}–{cut[0.75]}"),
+        ("ag-poor", f"{bands['poor']} < {cut[0.5]}"),
+    )
+    return AgreementView(note, tuple(periods), tuple(rows), legend)
 
 
 def perception_view(
