@@ -21,8 +21,8 @@ import pandas as pd
 
 from skillkit import periods
 from skillkit.rubric import Rubric
+from skillkit.scoring import CELL
 
-CELL = ["period", "employee_id", "competency"]
 EFFECT_COLUMNS = ["rater_id", "sources", "effect", "n_ratings", "n_people", "main"]
 _SOLVER_TOLERANCE = 1e-8
 
@@ -40,6 +40,7 @@ class Calibration:
     n_ratings: int  # non-self ratings fitted
     components: int  # connected components of the rater–cell graph
     scale: tuple[float, float]
+    converged: bool = True  # False: the solver stopped at its iteration limit
 
     def adjust(self, ratings: pd.DataFrame) -> pd.Series:
         """Each rating minus its rater's effect, kept on the scale; self ratings stay as given."""
@@ -94,7 +95,7 @@ def _fit(
     rater, distinct = pd.factorize(table["rater_id"])
     rater_ids = np.asarray(distinct, dtype=str).astype(object)
     y = table["rating"].to_numpy(dtype="float64")
-    effect = rater_effects(cell, rater, y, shrinkage)
+    effect, converged = _solve(cell, rater, y, shrinkage)
     component = _components(cell, rater)
     sizes = np.bincount(component[rater])  # ratings per component
     # The main component has the most ratings; a tie goes to the one with the first rater id,
@@ -144,6 +145,7 @@ def _fit(
         n_ratings=len(table),
         components=len(sizes),
         scale=scale,
+        converged=converged,
     )
 
 
@@ -155,6 +157,13 @@ def rater_effects(
     `cell` and `rater` are integer codes per rating. Solved by preconditioned conjugate
     gradients on the rater × rater system, applied without ever forming it.
     """
+    return _solve(cell, rater, y, shrinkage)[0]
+
+
+def _solve(
+    cell: np.ndarray, rater: np.ndarray, y: np.ndarray, shrinkage: float
+) -> tuple[np.ndarray, bool]:
+    """`rater_effects` and whether the solver converged."""
     from scipy import sparse
     from scipy.sparse.linalg import LinearOperator, cg
 
@@ -175,8 +184,8 @@ def rater_effects(
     system = LinearOperator((n_raters, n_raters), matvec=apply, dtype="float64")
     safe = np.where(diagonal > 1e-12, diagonal, 1.0)
     preconditioner = LinearOperator((n_raters, n_raters), matvec=lambda v: v / safe)
-    solution, _ = cg(system, rhs, rtol=_SOLVER_TOLERANCE, maxiter=2000, M=preconditioner)
-    return np.asarray(solution, dtype="float64")
+    solution, info = cg(system, rhs, rtol=_SOLVER_TOLERANCE, maxiter=2000, M=preconditioner)
+    return np.asarray(solution, dtype="float64"), info == 0
 
 
 def _components(cell: np.ndarray, rater: np.ndarray) -> np.ndarray:

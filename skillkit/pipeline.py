@@ -14,7 +14,7 @@ from skillkit.framework import Framework, load_framework
 from skillkit.history import roles_by_period
 from skillkit.readiness import Readiness, assess
 from skillkit.records import RecordRules, Records, load_records
-from skillkit.reliability import agreement_band, alpha_by_group
+from skillkit.reliability import rater_agreement, relied_on_low_agreement
 from skillkit.rubric import SOURCES, Rubric, load_rubric
 
 RATING_KEYS = ("period", "employee_id", "rater_id", "source", "competency")
@@ -152,52 +152,12 @@ def assess_records(
         trends=trends,
         readiness=readiness,
         agreement=agreement,
-        low_agreement=relied_on_low_agreement(readiness, agreement, rubric, period),
+        low_agreement=relied_on_low_agreement(readiness, agreement, rubric, covered),
         warnings=records.warnings
         + _coverage_warnings(people, ratings, scores, period)
         + _calibration_warnings(calibration)
         + _history_warnings(records),
     )
-
-
-def rater_agreement(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
-    """Krippendorff's alpha (ordinal) of the raters other than self, per competency and quarter.
-
-    On the ratings as given: agreement is about what raters saw, before any correction.
-    """
-    observed = ratings.dropna(subset=["rating"])
-    others = observed[observed["source"] != "self"]
-    columns = ["competency", "period", "alpha", "n_units", "n_values", "band", "low"]
-    if others.empty:
-        return pd.DataFrame(columns=columns)
-    table = alpha_by_group(others, ["competency", "period"], ["employee_id"])
-    table = table.astype({"competency": str, "period": str})
-    settings = rubric.reliability
-    table["alpha"] = table["alpha"].where(table["n_units"] >= settings.min_units)
-    table["band"] = [agreement_band(float(v)) for v in table["alpha"]]  # one per group
-    table["low"] = (table["alpha"] < settings.min_alpha).to_numpy()
-    return table.sort_values(["competency", "period"], ignore_index=True)[columns]
-
-
-def relied_on_low_agreement(
-    readiness: Readiness, agreement: pd.DataFrame, rubric: Rubric, period: str
-) -> pd.DataFrame:
-    """Per person, the competencies with low rater agreement that their readiness relies on.
-
-    Readiness relies on the gates of the person's target role and on every competency a
-    reason names.
-    """
-    low = agreement.loc[agreement["low"] & (agreement["period"] == period), "competency"]
-    people = readiness.people[["employee_id", "target_role"]].astype(str)
-    gates = pd.DataFrame(
-        [(role, gate) for role in people["target_role"].unique()
-         for gate in (rubric.readiness.rule_for(role).gates if role else ())],
-        columns=["target_role", "competency"],
-    )  # fmt: skip
-    named = readiness.reasons[["employee_id", "competency"]].astype(str)
-    relied = pd.concat([people.merge(gates, on="target_role")[named.columns], named])
-    relied = relied[relied["competency"].isin(set(low))].drop_duplicates()
-    return relied.sort_values(["employee_id", "competency"], ignore_index=True)
 
 
 def _source(records: Records, table: str) -> str:
@@ -252,9 +212,16 @@ def _choose_period(period: str | None, available: list[str]) -> str:
 
 def _calibration_warnings(calibration: Calibration) -> tuple[Problem, ...]:
     """Raters and people calibration cannot place on the main scale: HR should know."""
+    warnings = []
+    if not calibration.converged:
+        message = (
+            "the rater calibration did not converge; its effects are approximate "
+            "(raise calibration.shrinkage in the rubric to steady it)"
+        )
+        warnings.append(Problem("ratings", None, "rater_id", message))
     raters, people = calibration.outside_raters, calibration.outside_people
     if not raters and not people:
-        return ()
+        return tuple(warnings)
     counted = f"{len(raters)} rater{'' if len(raters) == 1 else 's'} and {len(people)} " + (
         "person" if len(people) == 1 else "people"
     )
@@ -262,7 +229,7 @@ def _calibration_warnings(calibration: Calibration) -> tuple[Problem, ...]:
         f"{counted} share no rated person with the main group of raters, "
         "so calibration cannot compare them with it (listed on the HR page)"
     )
-    return (Problem("ratings", None, "rater_id", message),)
+    return (*warnings, Problem("ratings", None, "rater_id", message))
 
 
 def _history_warnings(records: Records) -> tuple[Problem, ...]:

@@ -9,11 +9,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from skillkit.readiness import Readiness
+from skillkit.rubric import Rubric
+from skillkit.scoring import CELL
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 Table = npt.ArrayLike | pd.DataFrame
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
-CELL = ["period", "employee_id", "competency"]
 # A gap that differs from the threshold by float noise alone (3.6 - 2.6 = 1.0000000000000004)
 # counts as equal to it, so "strictly greater" means what a reader of the ratings expects.
 GAP_TOLERANCE = 1e-9
@@ -147,6 +150,51 @@ def self_vs_others(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
     )
     # Quarter labels (YYYYQn) sort chronologically as text.
     return result.sort_values(CELL, kind="stable").reset_index(drop=True)
+
+
+def rater_agreement(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """Krippendorff's alpha (ordinal) of the raters other than self, per competency and quarter.
+
+    On the ratings as given: agreement is about what raters saw, before any correction.
+    """
+    observed = ratings.dropna(subset=["rating"])
+    others = observed[observed["source"] != "self"]
+    columns = ["competency", "period", "alpha", "n_units", "n_values", "band", "low"]
+    if others.empty:
+        return pd.DataFrame(columns=columns)
+    table = alpha_by_group(others, ["competency", "period"], ["employee_id"])
+    table = table.astype({"competency": str, "period": str})
+    settings = rubric.reliability
+    table["alpha"] = table["alpha"].where(table["n_units"] >= settings.min_units)
+    table["band"] = [agreement_band(float(v)) for v in table["alpha"]]  # one per group
+    table["low"] = (table["alpha"] < settings.min_alpha).to_numpy()
+    return table.sort_values(["competency", "period"], ignore_index=True)[columns]
+
+
+def relied_on_low_agreement(
+    readiness: Readiness, agreement: pd.DataFrame, rubric: Rubric, reviewed: Sequence[str]
+) -> pd.DataFrame:
+    """Per person, the competencies readiness relies on whose raters agreed little.
+
+    Coverage counts every competency, so readiness relies on all of them, in every quarter of
+    the sustain window of the person's target role (the reviewed quarter and those before it).
+    """
+    people = readiness.people[["employee_id", "target_role"]].astype(str)
+    low = agreement[agreement["low"].astype(bool)]
+    parts = []
+    for role in sorted(set(people["target_role"]) - {""}):  # a few roles, never people
+        window = list(reviewed[-rubric.readiness.rule_for(role).sustain_quarters :])
+        flagged = sorted(set(low.loc[low["period"].isin(window), "competency"]))
+        mine = people.loc[people["target_role"] == role, "employee_id"]
+        pairs = {
+            "employee_id": np.repeat(mine.to_numpy(), len(flagged)),
+            "competency": np.tile(np.asarray(flagged, dtype=object), len(mine)),
+        }
+        parts.append(pd.DataFrame(pairs))
+    if not parts:
+        return pd.DataFrame(columns=["employee_id", "competency"])
+    relied = pd.concat(parts, ignore_index=True)
+    return relied.sort_values(["employee_id", "competency"], ignore_index=True)
 
 
 def _as_matrix(matrix: Table) -> FloatArray:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from skillkit import periods
-from skillkit.calibration import Calibration
 from skillkit.framework import Framework
 from skillkit.rubric import Rubric
+
+if TYPE_CHECKING:  # calibration needs CELL from here; scoring only takes its result
+    from skillkit.calibration import Calibration
 
 CELL = ["period", "employee_id", "competency"]
 SCORE_COLUMNS = [
@@ -186,8 +190,9 @@ def _blend(table: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     by_manager = (table["n_manager"] >= rule.min_manager) & (rule.min_manager > 0)
     sufficient = by_manager | (table["n_raters"] >= rule.min_non_self)
     table["evidence"] = np.where(sufficient & table["score"].notna(), "sufficient", "insufficient")
-    # What others said, as they said it: the self-awareness view compares self with this.
-    table["others_score"] = table["rating_score_raw"]
+    # What others see, net of their leniency: the self-awareness view compares self with this.
+    # (Raw beside calibrated on one page would give a rater's effect away.)
+    table["others_score"] = table["rating_score"]
     return table
 
 

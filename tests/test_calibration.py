@@ -218,3 +218,24 @@ def test_a_review_warns_about_raters_calibration_cannot_reach(tmp_path: Path) ->
         "ratings: rater_id: 2 raters and 1 person share no rated person with the main group of "
         "raters, so calibration cannot compare them with it (listed on the HR page)"
     ) in warnings
+
+
+def test_a_solver_that_stops_short_is_reported_not_trusted_silently(
+    rubric: Rubric, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scipy.sparse.linalg
+
+    from tests.test_review_edge_cases import person, write_folder
+
+    real_cg = scipy.sparse.linalg.cg
+
+    def stopped(*args: object, **kwargs: object) -> tuple[np.ndarray, int]:
+        solution, _ = real_cg(*args, **kwargs)
+        return solution, 2000  # scipy's "iteration limit reached"
+
+    monkeypatch.setattr(scipy.sparse.linalg, "cg", stopped)
+    assert not calibrate(ratings(TWO_RATERS), rubric, "2026Q3").converged
+    rows = [(*row, "") for row in TWO_RATERS]
+    people = [person(p, "account-executive") for p in ("A", "B")]
+    warnings = [str(w) for w in review(write_folder(tmp_path, people, rows)).warnings]
+    assert any("did not converge" in w for w in warnings)

@@ -14,8 +14,11 @@ from skillkit.reliability import (
     cronbach_alpha,
     icc,
     krippendorff_alpha,
+    rater_agreement,
+    relied_on_low_agreement,
     self_vs_others,
 )
+from skillkit.rubric import Rubric
 
 NAN = math.nan
 LEVELS = ["nominal", "ordinal", "interval", "ratio"]
@@ -428,3 +431,50 @@ def test_self_vs_others_threshold_is_a_parameter() -> None:
     )
     assert self_vs_others(scores, 0.5)["perception"].tolist() == ["blind-spot", "hidden-strength"]
     assert self_vs_others(scores, 0.6)["perception"].tolist() == ["aligned", "aligned"]
+
+
+def agreement_rows(rows: list[tuple[str, str, bool]]) -> pd.DataFrame:
+    """An agreement table as `rater_agreement` gives it: competency, period, low."""
+    return pd.DataFrame(rows, columns=["competency", "period", "low"])
+
+
+def test_readiness_relies_on_every_competency_in_the_sustain_window(rubric: Rubric) -> None:
+    from skillkit.readiness import Readiness
+
+    people = pd.DataFrame(
+        {"employee_id": ["A", "B", "G"], "target_role": ["account-director", "", "x"]}
+    )
+    readiness = Readiness(people=people, reasons=pd.DataFrame(), plan=pd.DataFrame())
+    agreement = agreement_rows(
+        [
+            ("negotiation", "2026Q3", True),  # the reviewed quarter
+            ("motivation", "2026Q2", True),  # the quarter before: inside the two-quarter window
+            ("effectiveness", "2026Q1", True),  # outside it
+            ("communication", "2026Q3", False),
+        ]
+    )
+    reviewed = ("2026Q1", "2026Q2", "2026Q3")
+    relied = relied_on_low_agreement(readiness, agreement, rubric, reviewed)
+    by_person = relied.groupby("employee_id")["competency"].agg(list).to_dict()
+    # B is at the top of the ladder and not assessed; G's unknown role uses the default rule.
+    assert by_person == {"A": ["motivation", "negotiation"], "G": ["motivation", "negotiation"]}
+
+
+def test_agreement_resting_on_too_few_people_is_not_reported(rubric: Rubric) -> None:
+    # Nine people rated by the same two raters who agree perfectly: below min_units (10).
+    ratings = pd.DataFrame(
+        {
+            "period": "2026Q3",
+            "employee_id": [f"E{i}" for i in range(9) for _ in range(2)],
+            "rater_id": ["R1", "R2"] * 9,
+            "source": "peer",
+            "competency": "negotiation",
+            "rating": [float(1 + i % 5) for i in range(9) for _ in range(2)],
+        }
+    )
+    table = rater_agreement(ratings, rubric)
+    assert table["n_units"].tolist() == [9]
+    assert math.isnan(table["alpha"].iloc[0]) and table["band"].tolist() == [""]
+    assert not table["low"].iloc[0]
+    more = pd.concat([ratings, ratings.head(2).assign(employee_id="E9")], ignore_index=True)
+    assert rater_agreement(more, rubric)["alpha"].tolist() == [1.0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,11 +19,8 @@ from skillkit.report.i18n import BAND_NAMES, UI, number, percent
 from skillkit.report.measurement import (
     AgreementView,
     CalibrationView,
-    PerceptionView,
     agreement_view,
     calibration_view,
-    low_agreement_note,
-    perception_view,
     relied_on_by_team,
 )
 from skillkit.report.privacy import private_cells, suppressed_cells, withhold
@@ -114,19 +111,6 @@ class OrgPage:
     min_group: int
     calibration: CalibrationView
     agreement: AgreementView
-
-
-@dataclass(frozen=True)
-class TeamPage:
-    """One team's page for its manager."""
-
-    meta: Meta
-    ui: Mapping[str, str]
-    team: str
-    competencies: tuple[str, ...]
-    people: tuple[PersonRow, ...]
-    perception: PerceptionView
-    low_agreement: str
 
 
 @dataclass(frozen=True)
@@ -376,28 +360,3 @@ def _mean_cell(values: tuple[float, float] | None, lang: Lang) -> Cell:
     sign = "+" if diff >= 0 else "−"
     title = f"{UI[lang]['mean_level']} {number(level, lang)} ({sign}{number(abs(diff), lang)})"
     return Cell(number(level, lang), css, title)
-
-
-def team_members(assessment: Assessment) -> dict[str, list[str]]:
-    """Each team's people, most senior first, then by name: one sort for every team."""
-    people = assessment.people.astype({"employee_id": str, "team": str})
-    rung = {r: i for i, r in enumerate(assessment.framework.role_ids)}
-    people = people.assign(rung=people["role"].astype(str).map(rung).fillna(-1))
-    ordered = people.sort_values(
-        ["team", "rung", "name", "employee_id"], ascending=[True, False, True, True]
-    )
-    return {str(team): list(ids) for team, ids in ordered.groupby("team")["employee_id"]}
-
-
-def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
-    """One team's page: people × competencies against targets, bands and plans."""
-    a, lang, ui = site.assessment, site.lang, UI[site.lang]
-    return TeamPage(
-        meta=meta(site, ui["team_title"].format(team=team or ui["no_team"]), "../"),
-        ui=ui,
-        team=team,
-        competencies=tuple(c.name(lang) for c in a.framework.competencies),
-        people=tuple(site.rows[e] for e in members),
-        perception=perception_view(a, site.perception.get(team, {}), lang),
-        low_agreement=low_agreement_note(a, site.low_agreement.get(team, frozenset()), lang),
-    )

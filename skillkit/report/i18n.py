@@ -63,7 +63,7 @@ UI: Mapping[str, Mapping[str, str]] = {
         "blind_spot": "blind spot",
         "hidden_strength": "hidden strength",
         "aligned": "aligned",
-        "by_source": "Ratings by source group",
+        "by_source": "Ratings by source group (calibrated)",
         "suppressed": "hidden (fewer than {n} raters)",
         "kpis": "KPIs",
         "kpi": "KPI",
@@ -90,8 +90,8 @@ UI: Mapping[str, Mapping[str, str]] = {
         "no_progress": "no progress at the current pace",
         "comments": "What raters said",
         "no_comments": "No comments this quarter.",
-        "footer": "skillkit {version} · private and confidential: individual peer and direct-report "
-        "ratings are never shown.",
+        "footer": "skillkit {version} · private and confidential: individual peer, direct-report "
+        "and client ratings are never shown.",
         "quarters_in_role": "Quarters in role",
         "unknown": "unknown",
         "mean_level": "Mean level",
@@ -132,7 +132,7 @@ UI: Mapping[str, Mapping[str, str]] = {
         "blind_spots": "Blind spots",
         "hidden_strengths": "Hidden strengths",
         "others_group": "Others: {sources}",
-        "merged_note": "Groups of fewer than {n} raters (the manager aside) are shown together as others when that reaches {n}; otherwise they stay hidden.",
+        "merged_note": "A group of fewer than {n} raters is never shown alone: it is shown together with other groups as “others” (two groups or more and {n} raters or more, so that no group can be worked out from the scores), or hidden when there are too few. The manager is shown as one. Means are after rater calibration, as the scores are.",
     },
     "ru": {
         "org_title": "Квартальная оценка персонала",
@@ -189,7 +189,7 @@ UI: Mapping[str, Mapping[str, str]] = {
         "blind_spot": "слепая зона",
         "hidden_strength": "скрытая сила",
         "aligned": "совпадает",
-        "by_source": "Оценки по группам оценщиков",
+        "by_source": "Оценки по группам оценщиков (после калибровки)",
         "suppressed": "скрыто (меньше {n} оценщиков)",
         "kpis": "KPI",
         "kpi": "KPI",
@@ -216,8 +216,8 @@ UI: Mapping[str, Mapping[str, str]] = {
         "no_progress": "при нынешнем темпе прогресса нет",
         "comments": "Что написали оценщики",
         "no_comments": "В этом квартале комментариев нет.",
-        "footer": "skillkit {version} · конфиденциально: индивидуальные оценки коллег и подчинённых "
-        "никогда не показываются.",
+        "footer": "skillkit {version} · конфиденциально: индивидуальные оценки коллег, подчинённых "
+        "и клиентов никогда не показываются.",
         "quarters_in_role": "Кварталов в роли",
         "unknown": "неизвестно",
         "mean_level": "Средний уровень",
@@ -244,7 +244,7 @@ UI: Mapping[str, Mapping[str, str]] = {
         "before_calibration": "до",
         "after_calibration": "после",
         "all_connected": "Все оценщики связаны с остальными через общих оценённых, поэтому все эффекты на одной шкале.",
-        "outside_text": "{raters} оценщиков и {people} человек не связаны с основной группой общими оценёнными, их эффекты измерены на своей шкале: {listed}.",
+        "outside_text": "Вне основной группы (нет общих оценённых с остальными), их эффекты измерены на своей шкале: оценщиков — {raters}, сотрудников — {people}: {listed}.",
         "and_more": "и ещё {n}",
         "no_data": "нет данных",
         "agreement": "Согласованность оценщиков",
@@ -258,7 +258,7 @@ UI: Mapping[str, Mapping[str, str]] = {
         "blind_spots": "Слепые зоны",
         "hidden_strengths": "Скрытые сильные стороны",
         "others_group": "Другие: {sources}",
-        "merged_note": "Группы меньше {n} оценщиков (кроме руководителя) показаны вместе как «другие», если вместе их не меньше {n}; иначе они скрыты.",
+        "merged_note": "Группа меньше {n} оценщиков никогда не показывается отдельно: она показана вместе с другими группами как «другие» (не меньше двух групп и {n} оценщиков, чтобы ни одну группу нельзя было вычислить по баллам) или скрыта, если оценщиков слишком мало. Руководитель показан отдельно. Средние — после калибровки оценщиков, как и баллы.",
     },
 }
 

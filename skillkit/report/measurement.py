@@ -92,7 +92,9 @@ def calibration_view(a: Assessment, lang: Lang) -> CalibrationView:
         empty = charts.distribution([], None, title=ui["effect_spread"], no_data=ui["no_data"])
         return CalibrationView(False, ui["calibration_off"], "", "", "", (), (), empty, scores_svg)
     effects = fit.effects
-    window = f"{fit.window[0]}–{fit.window[-1]}" if fit.window else a.period
+    ranked = effects[effects["main"].astype(bool)]
+    first, last = (fit.window[0], fit.window[-1]) if fit.window else (a.period, a.period)
+    window = first if first == last else f"{first}–{last}"
     note = ui["calibration_note"].format(
         ratings=whole(fit.n_ratings, lang),
         raters=len(effects),
@@ -105,8 +107,14 @@ def calibration_view(a: Assessment, lang: Lang) -> CalibrationView:
         spread=_spread(effects, lang),
         moved=_moved(latest, a.period, a.rubric.scale.level_tolerance, lang),
         outside=_outside(fit.outside_raters, fit.outside_people, a, lang),
-        lenient=_raters(effects.sort_values(["effect", "rater_id"], ascending=[False, True]), lang),
-        severe=_raters(effects.sort_values(["effect", "rater_id"]), lang),
+        # Only the main group's effects share one scale; lenient is above zero, severe below.
+        lenient=_raters(
+            ranked[ranked["effect"] > 0].sort_values(
+                ["effect", "rater_id"], ascending=[False, True]
+            ),
+            lang,
+        ),
+        severe=_raters(ranked[ranked["effect"] < 0].sort_values(["effect", "rater_id"]), lang),
         effects_svg=charts.distribution(
             effects["effect"].tolist(),
             None,

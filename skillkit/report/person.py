@@ -247,7 +247,8 @@ def _group_name(group: str, merged: tuple[str, ...], lang: Lang) -> str:
     """A source group's name; "others" names the groups merged into it."""
     names = SOURCE_NAMES[lang]
     if group == OTHERS:
-        return UI[lang]["others_group"].format(sources=", ".join(names[s] for s in merged))
+        ordered = sorted(merged, key=SOURCE_ORDER.index)
+        return UI[lang]["others_group"].format(sources=", ".join(names[s] for s in ordered))
     return names[group]
 
 

@@ -115,35 +115,43 @@ def _kpis(kpis: pd.DataFrame, parts: dict[str, dict[str, Any]]) -> None:
 
 
 def _sources(ratings: pd.DataFrame, a: Assessment, parts: dict[str, dict[str, Any]]) -> None:
-    """Source groups' means and the comments a person may see, in the reviewed quarter."""
+    """Source groups' calibrated means and the comments a person may see, this quarter.
+
+    A group's size counts the raters who gave a rating: one who left every rating empty must
+    not make a lone peer look like a crowd. "Others" weighs its groups as the score does, so
+    the scores on the page add nothing to what it shows (see `privacy.source_groups`).
+    """
     table = ratings.assign(
-        employee_id=ratings["employee_id"].astype(str), source=ratings["source"].astype(str)
+        employee_id=ratings["employee_id"].astype(str),
+        source=ratings["source"].astype(str),
+        calibrated=a.calibration.adjust(ratings),
     )
-    raters = table.groupby(["employee_id", "source"])["rater_id"].nunique().rename("raters")
-    sizes = raters.reset_index()
+    rated = table.dropna(subset=["rating"])
+    counted = rated.groupby(["employee_id", "source"])["rater_id"].nunique().rename("raters")
+    sizes = counted.reset_index()
     sizes["group"] = source_groups(sizes, a.rubric.anonymity.min_raters)
-    table = table.merge(sizes, on=["employee_id", "source"])
     for employee, merged in (
         sizes[sizes["group"] == OTHERS].groupby("employee_id")["source"].agg(tuple).items()
     ):
         parts[str(employee)]["merged"] = merged
-    observed = table.dropna(subset=["rating"])
-    observed = observed[observed["source"] != "self"]
-    stats = observed.groupby(["employee_id", "group"])
-    summary = pd.DataFrame({"raters": stats["rater_id"].nunique(), "mean": stats["rating"].mean()})
-    for (employee, group), n, mean in zip(
-        summary.index, summary["raters"], summary["mean"], strict=True
+    means = rated.groupby(["employee_id", "source"])["calibrated"].mean().rename("mean")
+    groups = sizes.merge(means.reset_index(), on=["employee_id", "source"])
+    groups = groups[(groups["source"] != "self") & (groups["group"] != "")]
+    groups["w"] = groups["source"].map(pd.Series(a.rubric.sources, dtype="float64")).fillna(0.0)
+    groups["wm"] = groups["w"] * groups["mean"]
+    shown = groups.groupby(["employee_id", "group"])[["raters", "w", "wm"]].sum()
+    for (employee, group), n, weight, weighted in zip(
+        shown.index, shown["raters"], shown["w"], shown["wm"], strict=True
     ):
-        if group:  # a suppressed group shows its size only, never its mean
-            parts[employee].setdefault("sources", {})[group] = (int(n), float(mean))
+        if weight > 0:
+            parts[employee].setdefault("sources", {})[group] = (int(n), float(weighted / weight))
     hidden = sizes[(sizes["group"] == "") & (sizes["source"] != "self")]
     for employee, source, n in zip(
         hidden["employee_id"], hidden["source"], hidden["raters"], strict=True
     ):
         parts[employee].setdefault("sources", {})[source] = (int(n), None)
-    said = table[
-        (table["comment"].fillna("").astype(str).str.strip() != "") & (table["group"] != "")
-    ]
+    said = table.merge(sizes[["employee_id", "source", "group"]], on=["employee_id", "source"])
+    said = said[(said["comment"].fillna("").astype(str).str.strip() != "") & (said["group"] != "")]
     said = said.sort_values(["employee_id", "group", "competency", "comment"])
     comments: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for employee, group, competency, text in zip(

@@ -60,12 +60,37 @@ ALWAYS_SHOWN = frozenset({"manager", "self"})  # the manager is one known person
 def source_groups(sizes: pd.DataFrame, min_raters: int) -> pd.Series:
     """The group each (employee_id, source) row of `sizes` (with `raters`) is shown under.
 
-    A source group with at least `min_raters` raters shows as itself; smaller ones merge into
-    "others" when together they reach `min_raters`, and are otherwise suppressed (""). The
-    manager and the person's own view always show as themselves.
+    A source group of at least `min_raters` raters shows as itself. Groups below that are
+    shown together as "others", and so many more of the person's groups (smallest first) join
+    them as make "others" hold two groups or more and `min_raters` raters or more; when even
+    all of them fall short, every group but the manager's is suppressed (""). Two groups at
+    least, because the page also shows the competency scores, which weigh the groups
+    differently: with one group unknown, a score and the shown means would give it away. The
+    manager (one known person) and the person's own view always show as themselves.
     """
     source = sizes["source"].astype(str)
-    small = ~source.isin(ALWAYS_SHOWN) & (sizes["raters"] < min_raters)
-    pooled = sizes["raters"].where(small, 0).groupby(sizes["employee_id"]).transform("sum")
-    merged = small & (pooled >= min_raters)
-    return source.where(~small, "").where(~merged, OTHERS)
+    open_ = ~source.isin(ALWAYS_SHOWN)
+    small = open_ & (sizes["raters"] < min_raters)
+    order = pd.DataFrame(
+        {
+            "employee_id": sizes["employee_id"].astype(str),
+            "open": open_,
+            "big": ~small,
+            "raters": sizes["raters"],
+        }
+    )
+    # Within a person: the groups that may fold, small ones first, then the smallest big ones.
+    order = order[order["open"]].sort_values(["employee_id", "big", "raters"], kind="stable")
+    person = order.groupby("employee_id", sort=False)
+    position = person.cumcount() + 1
+    pooled = person["raters"].cumsum()
+    n_small = (~order["big"]).groupby(order["employee_id"], sort=False).transform("sum")
+    enough = (position >= n_small) & (position >= 2) & (pooled >= min_raters) & (n_small > 0)
+    # The fold stops at the first position that is enough; none enough: suppress them all.
+    stop = position.where(enough).groupby(order["employee_id"], sort=False).transform("min")
+    folded = position <= stop.fillna(0)
+    group = source.copy()
+    group.loc[order.index[folded.to_numpy()]] = OTHERS
+    hidden = stop.isna() & (n_small > 0)
+    group.loc[order.index[hidden.to_numpy()]] = ""
+    return group

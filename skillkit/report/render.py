@@ -10,9 +10,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
-from skillkit.report.context import build_site, org_page, team_members, team_page
+from skillkit.report.context import build_site, org_page
 from skillkit.report.person import person_page
 from skillkit.report.person_data import person_inputs
+from skillkit.report.team import team_members, team_page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

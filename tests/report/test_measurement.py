@@ -51,6 +51,8 @@ def write_agency(folder: Path) -> Path:
                     level = true_level(i)
                     if competency == MOTIVATION:  # raters who see different people entirely
                         level = float((i * (k + 2) + k) % 5 + 1)
+                    elif rater == "MGR-N":  # North's manager is lenient by half a level
+                        level += 0.5
                     rows.append((period, person, rater, source, competency, level, ""))
     # Others see P01 at 2.55 (with its clients), P02 at 2.4 (a lone client says 1), P03 at 3.5.
     self_ratings = {"P01": 4.0, "P02": 1.0, "P03": 5.0}
@@ -141,31 +143,74 @@ def test_the_team_page_counts_blind_spots_and_hidden_strengths_without_ratings(
 
 def test_the_person_sees_their_own_blind_spot(out: Path) -> None:
     mine = section(page(out, "people/P01.html"), "self")
-    assert "blind spot" in mine and "+1.5" in mine
+    assert "blind spot" in mine and re.search(r">\+1\.\d<", mine)
 
 
 def test_small_source_groups_merge_into_others_or_stay_hidden(out: Path) -> None:
+    # P01: peers 3, clients 2, a direct report 1: the two small groups show together.
     merged = section(page(out, "people/P01.html"), "sources")
-    # Two clients at 3 and a direct report at 2 (all on communication): 2.67 together.
-    assert "Others: Clients, Direct reports" in merged and ">2.7<" in merged
-    assert "CLIENT-MERGED-NOTE" in merged
-    alone = section(page(out, "people/P02.html"), "sources")
-    assert "hidden (fewer than 3 raters)" in alone and ">1.0<" not in alone
-    for html in (p.read_text(encoding="utf-8") for p in out.rglob("*.html")):
-        assert "CLIENT-ALONE-NOTE" not in html
+    assert re.search(r"Others: Direct reports, Clients</th><td class=\"num\">3</td>", merged)
+    assert re.search(r"Peers</th><td class=\"num\">3</td><td class=\"num\">\d", merged)
+    assert ">Clients</th>" not in merged and ">Direct reports</th>" not in merged
+    assert (
+        "<strong>Others: Direct reports, Clients</strong> · Communication: CLIENT-MERGED-NOTE"
+        in merged
+    )
+    # P02: peers 3 and one client. Shown apart, the peers' mean and the scores (which weigh
+    # clients .25 and peers .20) would give the client's rating away: they show together.
+    folded = section(page(out, "people/P02.html"), "sources")
+    assert "Others: Peers, Clients" in folded and ">Peers</th>" not in folded
+    assert "CLIENT-ALONE-NOTE" in folded  # under "others", never under the client's name
+
+
+def test_raters_who_left_every_rating_empty_do_not_make_a_crowd(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    data = write_agency(tmp_path / "data")
+    rows = pd.read_csv(data / "ratings.csv", keep_default_na=False, dtype=str)
+    # P05's second and third peers leave their ratings empty; the first writes a comment.
+    p05 = (rows["employee_id"] == "P05") & (rows["period"] == "2026Q3")
+    rows.loc[p05 & rows["rater_id"].isin(["PEER-B", "PEER-C"]), "rating"] = ""
+    first = p05 & (rows["rater_id"] == "PEER-A") & (rows["competency"] == "negotiation")
+    rows.loc[first, "comment"] = "ONE-PEER-NOTE"
+    rows.to_csv(data / "ratings.csv", index=False)
+    run_cli(["review", str(data), "--out", str(tmp_path / "out")])
+    sources = section(page(tmp_path / "out", "people/P05.html"), "sources")
+    assert re.search(r"Peers</th><td class=\"num\">1</td><td class=\"num muted\">hidden", sources)
+    for html in (p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.html")):
+        assert "ONE-PEER-NOTE" not in html
+
+
+def test_a_person_page_never_sets_a_raw_rating_beside_its_calibrated_score(out: Path) -> None:
+    # North's manager rates half a level high; calibration takes it out of P04's scores. The
+    # page must not show the manager's raw mean next to them, or the difference is the
+    # manager's effect, which belongs to the HR page only.
+    p04 = page(out, "people/P04.html")
+    manager = re.search(r"Manager</th><td class=\"num\">1</td><td class=\"num\">([\d.]+)<", p04)
+    assert manager is not None
+    raw = true_level(4) + 0.5  # what the manager said on every competency but motivation
+    assert float(manager.group(1)) != pytest.approx(raw, abs=0.05)
+    scores = pd.read_csv(out / "scores.csv")
+    mine = scores[(scores["employee_id"] == "P04") & (scores["period"] == "2026Q3")]
+    assert (mine["score"] < mine["score_raw"]).sum() >= 8  # the leniency was taken out
 
 
 @pytest.mark.parametrize(
     ("groups", "expected"),
     [
         # (source, raters) of one person → the group each is shown under ("" = hidden)
-        ({"manager": 1, "peer": 3, "client": 2}, ["manager", "peer", ""]),
+        ({"manager": 1, "peer": 4, "client": 3}, ["manager", "peer", "client"]),
         ({"manager": 1, "peer": 2, "direct_report": 1}, ["manager", "others", "others"]),
-        ({"peer": 1, "client": 1}, ["", ""]),
-        ({"self": 1, "client": 4}, ["self", "client"]),
+        ({"manager": 1, "peer": 3, "client": 2}, ["manager", "others", "others"]),
+        ({"manager": 1, "peer": 3, "client": 1}, ["manager", "others", "others"]),
+        ({"manager": 1, "peer": 5, "client": 4, "direct_report": 1},
+         ["manager", "peer", "others", "others"]),  # the smallest big group joins the small one
         ({"peer": 2, "client": 2, "direct_report": 2}, ["others", "others", "others"]),
+        ({"peer": 1, "client": 1}, ["", ""]),  # two raters in all: nothing to hide them in
+        ({"manager": 1, "client": 2}, ["manager", ""]),
+        ({"self": 1, "client": 4}, ["self", "client"]),
     ],
-)
+)  # fmt: skip
 def test_source_groups_follow_the_anonymity_rule(
     groups: dict[str, int], expected: list[str]
 ) -> None:
@@ -177,9 +222,10 @@ def test_source_groups_follow_the_anonymity_rule(
 
 def test_the_rule_counts_each_persons_groups_separately() -> None:
     sizes = pd.DataFrame(
-        {"employee_id": ["E1", "E2"], "source": ["peer", "peer"], "raters": [2, 2]}
-    )
-    assert source_groups(sizes, min_raters=3).tolist() == ["", ""]
+        {"employee_id": ["E1", "E2", "E2"], "source": ["peer", "peer", "client"],
+         "raters": [2, 2, 1]}
+    )  # fmt: skip
+    assert source_groups(sizes, min_raters=3).tolist() == ["", "others", "others"]
 
 
 def test_the_review_runs_uncalibrated_when_the_rubric_says_none(
@@ -212,3 +258,15 @@ def test_the_manifest_says_how_scores_were_calibrated_without_naming_raters(out:
         "components": 1,
     }
     assert "PEER-A" not in page(out, "manifest.json")
+
+
+def test_lenient_raters_rate_above_zero_and_severe_ones_below(out: Path) -> None:
+    calibration = section(page(out, "index.html"), "calibration")
+    tables = re.findall(r"<table class=\"raters\">.*?</table>", calibration, re.DOTALL)
+    lenient, severe = (re.findall(r'<td class="num">([+−][\d.]+)</td>', t) for t in tables)
+    assert lenient and all(e.startswith("+") for e in lenient)
+    assert severe and all(e.startswith("−") for e in severe)
+    # North's manager rates half a level high on all but motivation, where raters disagree
+    # anyway, and heads the list: a little under .5, as effects average zero over all raters.
+    assert re.search(r"MGR-N</th><td>Manager</td><td class=\"num\">\+0\.[34]\d", tables[0])
+    assert tables[0].index("MGR-N") < tables[0].index("PEER-C")

@@ -1,0 +1,49 @@
+"""View model of a team's page: the manager's view of their people against the targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from skillkit.pipeline import Assessment
+from skillkit.report.context import Meta, PersonRow, SiteIndex, meta
+from skillkit.report.i18n import UI
+from skillkit.report.measurement import PerceptionView, low_agreement_note, perception_view
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """One team's page for its manager."""
+
+    meta: Meta
+    ui: Mapping[str, str]
+    team: str
+    competencies: tuple[str, ...]
+    people: tuple[PersonRow, ...]
+    perception: PerceptionView
+    low_agreement: str
+
+
+def team_members(assessment: Assessment) -> dict[str, list[str]]:
+    """Each team's people, most senior first, then by name: one sort for every team."""
+    people = assessment.people.astype({"employee_id": str, "team": str})
+    rung = {r: i for i, r in enumerate(assessment.framework.role_ids)}
+    people = people.assign(rung=people["role"].astype(str).map(rung).fillna(-1))
+    ordered = people.sort_values(
+        ["team", "rung", "name", "employee_id"], ascending=[True, False, True, True]
+    )
+    return {str(team): list(ids) for team, ids in ordered.groupby("team")["employee_id"]}
+
+
+def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
+    """One team's page: people × competencies against targets, bands and plans."""
+    a, lang, ui = site.assessment, site.lang, UI[site.lang]
+    return TeamPage(
+        meta=meta(site, ui["team_title"].format(team=team or ui["no_team"]), "../"),
+        ui=ui,
+        team=team,
+        competencies=tuple(c.name(lang) for c in a.framework.competencies),
+        people=tuple(site.rows[e] for e in members),
+        perception=perception_view(a, site.perception.get(team, {}), lang),
+        low_agreement=low_agreement_note(a, site.low_agreement.get(team, frozenset()), lang),
+    )
