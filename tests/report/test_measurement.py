@@ -99,7 +99,8 @@ def test_rater_ids_appear_in_the_hr_calibration_section_and_nowhere_else(out: Pa
     calibration = section(org, "calibration")
     assert any(peer in calibration for peer in PEERS)
     outside = org.replace(calibration, "")
-    pages = [outside] + [p.read_text(encoding="utf-8") for p in out.glob("*/*.html")]
+    files = [*out.glob("*/*.html"), *out.glob("*.csv"), out / "manifest.json"]
+    pages = [outside] + [p.read_text(encoding="utf-8") for p in files]
     for html in pages:
         for rater in (*PEERS, "CL-1", "CL-2", "DR-1", "CL-9"):
             assert rater not in html
