@@ -139,6 +139,64 @@ class ReliabilitySettings(Frozen):
     min_units: PositiveInt = 10  # fewer people rated by two or more: alpha not reported
 
 
+BANDS_3 = ("low", "moderate", "high")
+
+
+def _cell(en: str, ru: str) -> Text:
+    return Text(en=en, ru=ru)
+
+
+# Common names of the nine cells, keyed "<performance band>-<potential band>".
+DEFAULT_CELLS: dict[str, Text] = {
+    "high-high": _cell("Star", "Звезда"),
+    "moderate-high": _cell("High potential", "Высокий потенциал"),
+    "low-high": _cell("Rough diamond", "Неогранённый алмаз"),
+    "high-moderate": _cell("High performer", "Высокая результативность"),
+    "moderate-moderate": _cell("Core player", "Надёжное ядро"),
+    "low-moderate": _cell("Inconsistent player", "Нестабильный результат"),
+    "high-low": _cell("Trusted professional", "Опытный профессионал"),
+    "moderate-low": _cell("Effective", "Эффективный"),
+    "low-low": _cell("Under-performer", "Ниже ожиданий"),
+}
+
+
+class NineBox(Frozen):
+    """Performance × potential grid: the two axes (0..1), their band cuts and the cell names."""
+
+    performance_cuts: tuple[Share, Share] = (
+        0.5,
+        0.8,
+    )  # below the first: low; from the second: high
+    potential_cuts: tuple[Share, Share] = (0.4, 0.7)
+    kpi_share: Share = 0.25  # weight of KPI attainment in performance, beside fit to the role
+    pace_share: Share = 0.25  # weight of learning pace in potential, beside fit to the next role
+    manager_share: Share = 0.5  # weight of a manager-rated potential, where one is supplied
+    cells: dict[str, Text] = Field(default_factory=lambda: dict(DEFAULT_CELLS))
+
+    @model_validator(mode="after")
+    def _cuts_and_cells(self) -> NineBox:
+        for name in ("performance_cuts", "potential_cuts"):
+            low, high = getattr(self, name)
+            if low >= high:
+                raise ValueError(f"{name}: the first cut ({low}) must be below the second ({high})")
+        expected = {f"{x}-{y}" for x in BANDS_3 for y in BANDS_3}
+        if set(self.cells) != expected:
+            missing = sorted(expected - set(self.cells))
+            extra = sorted(set(self.cells) - expected)
+            raise ValueError(
+                f"cells must name all nine '<performance>-<potential>' cells; "
+                f"missing {missing}, unknown {extra}"
+            )
+        return self
+
+
+class PromotionModel(Frozen):
+    """The promotion model: trained only with enough history, predicting a horizon ahead."""
+
+    min_promotions: PositiveInt = 20
+    horizon_quarters: PositiveInt = 4
+
+
 class Bands(Frozen):
     """Horizons, in quarters, of the `ready-1y` and `ready-2y` bands."""
 
@@ -178,6 +236,8 @@ class Rubric(Frozen):
     reliability: ReliabilitySettings = ReliabilitySettings()
     readiness: Readiness = Readiness()
     bands: Bands = Bands()
+    nine_box: NineBox = NineBox()
+    promotion_model: PromotionModel = PromotionModel()
     anonymity: Anonymity = Anonymity()
     fairness: Fairness = Fairness()
 
