@@ -27,6 +27,7 @@ READINESS_COLUMNS = [
     "quarters_to_ready",
     "what_it_takes",
     "low_agreement",
+    "ready_probability",
 ]
 
 
@@ -59,6 +60,7 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     teams = a.people.set_index(a.people["employee_id"].astype(str))["team"]
     table["team"] = table["employee_id"].map(teams)
     table["coverage"] = table["coverage"].astype("float64").round(3)
+    table["ready_probability"] = table["ready_probability"].astype("float64").round(2)
     finite = table["quarters_to_ready"].where(table["quarters_to_ready"] < float("inf"))
     table["quarters_to_ready"] = finite.where(table["band"] != "insufficient-evidence").astype(
         "Int64"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +12,7 @@ from skillkit.calibration import Calibration, calibrate
 from skillkit.errors import InputError, Problem
 from skillkit.framework import Framework, load_framework
 from skillkit.history import roles_by_period
+from skillkit.probability import ready_probability
 from skillkit.readiness import Readiness, assess
 from skillkit.records import RecordRules, Records, load_records
 from skillkit.reliability import rater_agreement, relied_on_low_agreement
@@ -136,6 +137,11 @@ def assess_records(
         target,
         reviewed=covered,
     )
+    chance = ready_probability(readiness, scores, framework, rubric, period, covered)
+    people_ready = readiness.people.assign(
+        ready_probability=readiness.people["employee_id"].astype(str).map(chance).to_numpy()
+    )
+    readiness = replace(readiness, people=people_ready)
     agreement = rater_agreement(keyed, rubric)
     return Assessment(
         framework=framework,

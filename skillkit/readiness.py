@@ -164,7 +164,7 @@ def _assess_group(
 ) -> Readiness:
     """Readiness of the people in `group`, who share the target role `role_id`."""
     window = sustain_window(period, rule.sustain_quarters, reviewed)
-    cells = _cells(group["employee_id"], window, role_id, rule, scores, framework)
+    cells = window_cells(group["employee_id"], window, role_id, rule, scores, framework)
     per_quarter = _per_quarter(cells, rule)
     latest = per_quarter.xs(period, level="period")
     ids = group["employee_id"]
@@ -226,7 +226,7 @@ def _assess_group(
     return Readiness(people=out.reset_index(), reasons=reasons, plan=plan)
 
 
-def _cells(
+def window_cells(
     ids: pd.Series,
     window: list[str],
     role_id: str,
@@ -240,9 +240,9 @@ def _cells(
         [ids.astype(str), window, list(framework.competency_ids)],
         names=["employee_id", "period", "competency"],
     ).to_frame(index=False)
-    wanted = scores[scores["period"].isin(window)][
-        ["period", "employee_id", "competency", "level", "score", "evidence"]
-    ]
+    # `se` (for the ready probability) may be absent from hand-built tables: then NaN.
+    columns = ["period", "employee_id", "competency", "level", "score", "se", "evidence"]
+    wanted = scores[scores["period"].isin(window)].reindex(columns=columns)
     cells = grid.merge(wanted, on=["period", "employee_id", "competency"], how="left")
     cells["required"] = cells["competency"].map(role.targets).astype("float64")
     cells["weight"] = cells["competency"].map(role.weight)

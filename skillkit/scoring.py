@@ -179,6 +179,7 @@ def _blend(table: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     se = table["sigma"].fillna(DEFAULT_SIGMA) * table["se_factor"].fillna(1.0)
     se = se.where(~both, (1 - kw) * se)
     scale = rubric.scale
+    table["se"] = se.where(table["score"].notna())
     table["ci_low"] = (table["score"] - Z_95 * se).clip(lower=scale.min, upper=scale.max)
     table["ci_high"] = (table["score"] + Z_95 * se).clip(lower=scale.min, upper=scale.max)
     level = np.floor(table["score"].to_numpy(dtype="float64") + scale.level_tolerance)

@@ -67,6 +67,7 @@ class PersonRow:
     target_role: str
     projected: str
     coverage: str
+    probability: str  # chance the rules hold now, from redrawn scores; "—" when not assessed
     reasons: tuple[str, ...]
     takes: tuple[str, ...]
     cells: tuple[Cell, ...]
@@ -198,10 +199,11 @@ def build_site(
         )
     }
     empty = Cell("—", "lv-none", UI[lang]["legend_none"])
-    table = people.join(ready[["band", "target_role", "projected_ready_period", "coverage"]])
+    columns = ["band", "target_role", "projected_ready_period", "coverage", "ready_probability"]
+    table = people.join(ready[columns])
     table = table.sort_index()
     rows = {}
-    for employee, name, role, team, band, target, projected, coverage in zip(
+    for employee, name, role, team, band, target, projected, coverage, chance in zip(
         table.index.astype(str),
         table["name"].astype(str),
         table["role"].astype(str),
@@ -210,6 +212,7 @@ def build_site(
         table["target_role"].astype(str),
         table["projected_ready_period"].astype(str),
         table["coverage"],
+        table["ready_probability"],
         strict=True,
     ):
         rows[employee] = PersonRow(
@@ -223,6 +226,7 @@ def build_site(
             target_role=role_names.get(target, "—"),
             projected=projected or "—",
             coverage=percent(optional_float(coverage), lang),
+            probability=percent(optional_float(chance), lang),
             reasons=reason_map.get(employee, ()),
             takes=plan_map.get(employee, ()),
             cells=tuple(cells.get((employee, c), empty) for c in fw.competency_ids),
