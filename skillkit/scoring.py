@@ -230,4 +230,44 @@ def trends(scores: pd.DataFrame, period: str, quarters: int) -> pd.DataFrame:
     s = parts.groupby(["employee_id", "competency"], observed=True).sum()
     denominator = s["n"] * s["xx"] - s["x"] ** 2
     slope = (s["n"] * s["xy"] - s["x"] * s["y"]) / denominator.where(denominator > 0)
-    return pd.DataFrame({"slope": slope, "n_points": s["n"].astype("int64")}).reset_index()
+    # The line's value at the reviewed quarter (x = 0): the level with the noise smoothed out.
+    smoothed = ((s["y"] - slope.fillna(0.0) * s["x"]) / s["n"]).where(
+        slope.notna(), s["y"] / s["n"]
+    )
+    table = pd.DataFrame(
+        {"slope": slope, "n_points": s["n"].astype("int64"), "smoothed": smoothed}
+    ).reset_index()
+    return table.merge(runs(scores, end), on=["employee_id", "competency"], how="left")
+
+
+def runs(scores: pd.DataFrame, end: int) -> pd.DataFrame:
+    """Quarters in a row at or above target up to the reviewed one, and drops of a level."""
+    keys = ["employee_id", "competency"]
+    seen = scores[scores["_ordinal"] <= end].dropna(subset=["level"])
+    seen = seen.sort_values([*keys, "_ordinal"])
+    met = (seen["level"] >= seen["target_level"]).fillna(False).astype(bool)
+    groups = [seen[k] for k in keys]
+    # A new run starts at every quarter below target; the last run counts if it is current.
+    run = (~met).astype("int64").groupby(groups).cumsum()
+    current = run == run.groupby(groups).transform("last")
+    previous = seen["level"].groupby(groups).shift(1)
+    now = seen["_ordinal"] == end
+    table = pd.DataFrame(
+        {
+            "employee_id": seen["employee_id"],
+            "competency": seen["competency"],
+            "at_target": (met & current).astype("int64"),
+            "reviewed_now": now,
+            "previous_level": previous.where(now),
+            "regression": (now & (previous - seen["level"] >= 1)).fillna(False).astype(bool),
+        }
+    )
+    out = table.groupby(keys, observed=True).agg(
+        streak=("at_target", "sum"),
+        observed_now=("reviewed_now", "any"),
+        previous_level=("previous_level", "max"),
+        regression=("regression", "any"),
+    )
+    # A person not seen in the reviewed quarter has no current run.
+    out["streak"] = out["streak"].where(out["observed_now"], 0).astype("int64")
+    return out.drop(columns="observed_now").reset_index()

@@ -261,3 +261,37 @@ def test_trend_is_the_least_squares_slope_per_quarter(framework: Framework, rubr
     # Older quarters fall out of the window.
     short = scoring.trends(table, PERIOD, 2).set_index("competency").loc["communication"]
     assert short["slope"] == pytest.approx(0.5) and short["n_points"] == 2
+
+
+def test_trends_smooth_the_level_count_the_run_at_target_and_flag_a_drop() -> None:
+    from skillkit import periods as quarters
+    from skillkit.scoring import trends
+
+    rows = [  # communication against a target of 3, over five quarters
+        ("2025Q3", 2.0, 2),
+        ("2025Q4", 3.0, 3),
+        ("2026Q1", 3.5, 3),
+        ("2026Q2", 4.0, 4),
+        ("2026Q3", 3.0, 3),
+    ]
+    scores = pd.DataFrame(
+        {
+            "period": [p for p, _, _ in rows],
+            "employee_id": "E1",
+            "competency": "communication",
+            "score": [s for _, s, _ in rows],
+            "level": pd.array([lv for _, _, lv in rows], dtype="Int64"),
+            "target_level": pd.array([3] * 5, dtype="Int64"),
+        }
+    )
+    scores["_ordinal"] = quarters.ordinals(scores["period"])
+    row = trends(scores, "2026Q3", 4).iloc[0]
+    # The last four quarters 3.0, 3.5, 4.0, 3.0 at x = -3..0: mean x -1.5, mean y 3.375,
+    # Sxy 0.25 over Sxx 5 gives a slope of 0.05; the line at x = 0 is 3.375 + 0.075 = 3.45.
+    assert row["slope"] == pytest.approx(0.05) and row["smoothed"] == pytest.approx(3.45)
+    assert row["streak"] == 4  # 2025Q4 to 2026Q3 at or above 3; 2025Q3 was below
+    assert row["regression"] and row["previous_level"] == 4  # 4 → 3 is a drop of a level
+    steady = trends(scores[scores["period"] != "2026Q3"], "2026Q2", 4).iloc[0]
+    assert not steady["regression"] and steady["streak"] == 3
+    unseen = trends(scores[scores["period"] != "2026Q3"], "2026Q3", 4).iloc[0]
+    assert unseen["streak"] == 0  # not observed in the reviewed quarter: no current run

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from skillkit import __version__
+from skillkit import __version__, periods, scoring
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
@@ -128,6 +128,9 @@ class SiteIndex:
     # Per team: (competency, perception) → people, from self against others as the pages show it
     perception: Mapping[str, Mapping[tuple[str, str], int]]
     low_agreement: Mapping[str, frozenset[str]]  # per team: see `relied_on_by_team`
+    # Per person: competency → (quarters in a row at target, previous level if it dropped a
+    # level or more since the last shown quarter), from the levels the pages show
+    runs: Mapping[str, Mapping[str, tuple[int, int | None]]]
 
 
 def meta(site: SiteIndex, title: str, root: str) -> Meta:
@@ -248,7 +251,25 @@ def build_site(
         shown,
         perception,
         relied_on_by_team(a, teams),
+        _runs(shown, a.period),
     )
+
+
+def _runs(shown: pd.DataFrame, period: str) -> dict[str, dict[str, tuple[int, int | None]]]:
+    """Streaks and drops on the levels as shown, so no withheld level is quoted."""
+    table = scoring.runs(shown.dropna(subset=["level"]), periods.to_ordinal(period))
+    found: dict[str, dict[str, tuple[int, int | None]]] = {}
+    for employee, competency, streak, previous, dropped in zip(
+        table["employee_id"],
+        table["competency"],
+        table["streak"],
+        table["previous_level"],
+        table["regression"],
+        strict=True,
+    ):
+        before = optional_int(previous) if dropped else None
+        found.setdefault(str(employee), {})[str(competency)] = (int(streak), before)
+    return found
 
 
 def org_page(site: SiteIndex) -> OrgPage:

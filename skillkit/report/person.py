@@ -35,6 +35,8 @@ class CompetencyRow:
     raters: int
     next_indicator: str
     low_agreement: bool  # readiness relies on it and its raters agreed little
+    run_note: str  # quarters in a row at target, or a drop of a level or more
+    regressed: bool
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
         )
     in_role = optional_int(data.readiness.get("quarters_in_role"))
     shown = shown_periods(a)
+    runs = site.runs.get(employee, {})
     mean_target = sum(next_targets.values()) / len(next_targets) if next_targets else None
     return PersonPage(
         meta=meta(site, row.name, "../"),
@@ -141,7 +144,7 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
             tuple(c.name(lang) for c in fw.competencies), series, title=ui["radar_title"]
         ),
         competencies=tuple(
-            _competency_row(fw, c, data, role_targets, next_targets, lang) for c in comps
+            _competency_row(fw, c, data, role_targets, next_targets, runs, lang) for c in comps
         ),
         self_rows=_self_rows(fw, data, lang),
         sources=_sources(data, a.rubric.anonymity.min_raters, lang),
@@ -169,6 +172,7 @@ def _competency_row(
     data: PersonData,
     role_targets: Mapping[str, int],
     next_targets: Mapping[str, int],
+    runs: Mapping[str, tuple[int, int | None]],
     lang: Lang,
 ) -> CompetencyRow:
     ui = UI[lang]
@@ -198,7 +202,19 @@ def _competency_row(
             competency.level(step_up).indicator(lang) if step_up <= 5 else ui["at_top_level"]
         ),
         low_agreement=comp in data.low_agreement,
+        run_note=_run_note(runs.get(comp), ui),
+        regressed=(runs.get(comp) or (0, None))[1] is not None,
     )
+
+
+def _run_note(run: tuple[int, int | None] | None, ui: Mapping[str, str]) -> str:
+    """'↓ down from level 4', or 'at target 3 quarters in a row' from two quarters on."""
+    if run is None:
+        return ""
+    streak, before = run
+    if before is not None:
+        return ui["regressed"].format(level=before)
+    return ui["at_target_run"].format(n=streak) if streak >= 2 else ""
 
 
 def _self_rows(fw: Framework, data: PersonData, lang: Lang) -> tuple[SelfRow, ...]:

@@ -12,6 +12,16 @@ from skillkit.report.measurement import PerceptionView, low_agreement_note, perc
 
 
 @dataclass(frozen=True)
+class Regression:
+    """A competency that fell a level or more since the previous quarter shown."""
+
+    name: str
+    href: str
+    competency: str
+    change: str  # "4 → 3"
+
+
+@dataclass(frozen=True)
 class TeamPage:
     """One team's page for its manager."""
 
@@ -22,6 +32,7 @@ class TeamPage:
     people: tuple[PersonRow, ...]
     perception: PerceptionView
     low_agreement: str
+    regressions: tuple[Regression, ...]
 
 
 def team_members(assessment: Assessment) -> dict[str, list[str]]:
@@ -46,4 +57,23 @@ def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
         people=tuple(site.rows[e] for e in members),
         perception=perception_view(a, site.perception.get(team, {}), lang),
         low_agreement=low_agreement_note(a, site.low_agreement.get(team, frozenset()), lang),
+        regressions=_regressions(site, members),
     )
+
+
+def _regressions(site: SiteIndex, members: Sequence[str]) -> tuple[Regression, ...]:
+    """The team's drops of a level or more, on the levels the pages show."""
+    fw, lang = site.assessment.framework, site.lang
+    order = {c: i for i, c in enumerate(fw.competency_ids)}
+    found = []
+    for employee in members:
+        row = site.rows[employee]
+        for competency, (_, before) in sorted(
+            site.runs.get(employee, {}).items(), key=lambda item: order[item[0]]
+        ):
+            if before is None:
+                continue
+            now = row.cells[order[competency]].text
+            name = fw.competency(competency).name(lang)
+            found.append(Regression(row.name, row.href, name, f"{before} → {now}"))
+    return tuple(found)
