@@ -10,6 +10,7 @@ import pandas as pd
 from skillkit import periods, scoring
 from skillkit.calibration import Calibration, calibrate
 from skillkit.errors import InputError, Problem
+from skillkit.fairness import FairnessAudit, audit
 from skillkit.framework import Framework, load_framework
 from skillkit.history import roles_by_period
 from skillkit.probability import ready_probability
@@ -40,6 +41,7 @@ class Assessment:
     readiness: Readiness
     agreement: pd.DataFrame  # competency, period, alpha, n_units, n_values, band, low
     low_agreement: pd.DataFrame  # employee_id, competency: relied on by readiness, agreed little
+    fairness: FairnessAudit  # for HR's page only: never per person
     warnings: tuple[Problem, ...]
 
 
@@ -159,10 +161,27 @@ def assess_records(
         readiness=readiness,
         agreement=agreement,
         low_agreement=relied_on_low_agreement(readiness, agreement, rubric, covered),
+        fairness=_fairness(people, readiness, scores, rubric, period),
         warnings=records.warnings
         + _coverage_warnings(people, ratings, scores, period)
         + _calibration_warnings(calibration)
         + _history_warnings(records),
+    )
+
+
+def _fairness(
+    people: pd.DataFrame, readiness: Readiness, scores: pd.DataFrame, rubric: Rubric, period: str
+) -> FairnessAudit:
+    """The adverse-impact audit of readiness, and mean calibrated scores, by each attribute."""
+    latest = scores[scores["period"] == period]
+    mean_score = latest.groupby("employee_id")["score"].mean()
+    bands = readiness.people.set_index(readiness.people["employee_id"].astype(str))["band"]
+    return audit(
+        people.set_index(people["employee_id"].astype(str)),
+        bands,
+        mean_score,
+        rubric.fairness.attributes,
+        rubric.anonymity.min_group_size,
     )
 
 

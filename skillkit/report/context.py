@@ -15,6 +15,7 @@ from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
 from skillkit.reliability import self_vs_others
 from skillkit.report import charts
+from skillkit.report.audit import FairnessView, fairness_view
 from skillkit.report.i18n import BAND_NAMES, UI, number, percent
 from skillkit.report.measurement import (
     AgreementView,
@@ -112,6 +113,7 @@ class OrgPage:
     min_group: int
     calibration: CalibrationView
     agreement: AgreementView
+    fairness: FairnessView
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,7 @@ def org_page(site: SiteIndex) -> OrgPage:
         min_group=a.rubric.anonymity.min_group_size,
         calibration=calibration_view(a, lang),
         agreement=agreement_view(a, list(a.periods[-a.rubric.trend_quarters :]), lang),
+        fairness=fairness_view(a, lang),
     )
 
 

@@ -41,7 +41,8 @@ def nine_box_grid(
     left, top = 30.0 + label_w + 10, 4.0
     parts: list[str] = []
     described: list[str] = []
-    for key in keys:
+    # Drawn and described in reading order: the top row (high potential) first, left to right.
+    for key in sorted(keys, key=lambda k: -BANDS_3.index(k.split("-")[1])):
         x_band, y_band = key.split("-")
         i, j = BANDS_3.index(x_band), BANDS_3.index(y_band)
         x0, y0 = left + i * CELL_W, top + (2 - j) * cell_h

@@ -1,0 +1,53 @@
+"""The fairness audit on HR's page, and nowhere else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunCli
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from click.testing import CliRunner
+
+    from skillkit.cli import main
+
+    out = tmp_path_factory.mktemp("audit")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_hr_page_audits_each_fairness_attribute_of_the_rubric(demo: Path) -> None:
+    org = (demo / "index.html").read_text(encoding="utf-8")
+    section = re.search(r'<section id="fairness">.*?</section>', org, re.DOTALL)
+    assert section is not None
+    for attribute in ("gender", "age_band"):
+        assert f"<h3>{attribute}</h3>" in section.group(0)
+        assert f"<caption>{attribute} · Ready now</caption>" in section.group(0)
+        assert f"<caption>{attribute} · Ready now or within a year</caption>" in section.group(0)
+    # Every group row carries its count, selected, rate and ratio, or is hidden.
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td class="num">(\d+|hidden)</td>',
+                      section.group(0))  # fmt: skip
+    assert {group for group, _ in rows} >= {"F", "M"}
+
+
+def test_fairness_attributes_never_reach_team_or_person_pages(demo: Path) -> None:
+    people = (demo / "data" / "people.csv").read_text(encoding="utf-8").splitlines()
+    assert people[0].endswith("gender,age_band")
+    for page in [*demo.glob("teams/*.html"), *demo.glob("people/*.html")]:
+        html = page.read_text(encoding="utf-8")
+        assert "gender" not in html and "age_band" not in html and "Fairness" not in html
+
+
+def test_the_audit_says_which_attributes_it_could_not_find(tmp_path: Path, run_cli: RunCli) -> None:
+    from tests.test_cli import write_small_agency
+
+    out = tmp_path / "out"
+    run_cli(["review", str(write_small_agency(tmp_path / "data")), "--out", str(out)])
+    org = (out / "index.html").read_text(encoding="utf-8")
+    assert "Not audited (no such column in the people table): gender, age_band." in org
