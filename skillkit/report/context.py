@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from skillkit import __version__, periods, scoring
 from skillkit.models import Lang
+from skillkit.ninebox import bench, nine_box
 from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
 from skillkit.reliability import self_vs_others
@@ -25,6 +26,7 @@ from skillkit.report.measurement import (
     relied_on_by_team,
 )
 from skillkit.report.privacy import private_cells, suppressed_cells, withhold
+from skillkit.report.talent import TalentView, talent_view
 from skillkit.report.values import optional_float, optional_int
 from skillkit.report.wording import plan_texts, reason_texts
 
@@ -114,6 +116,7 @@ class OrgPage:
     calibration: CalibrationView
     agreement: AgreementView
     fairness: FairnessView
+    talent: TalentView
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class SiteIndex:
     # Per person: competency → (quarters in a row at target, previous level if it dropped a
     # level or more since the last shown quarter), from the levels the pages show
     runs: Mapping[str, Mapping[str, tuple[int, int | None]]]
+    grid: pd.DataFrame  # the 9-box placement of everyone (see ninebox.nine_box)
+    bench: pd.DataFrame  # candidates behind each position of the target role (ninebox.bench)
 
 
 def meta(site: SiteIndex, title: str, root: str) -> Meta:
@@ -254,6 +259,8 @@ def build_site(
         perception,
         relied_on_by_team(a, teams),
         _runs(shown, a.period),
+        nine_box(a),
+        bench(a, a.rubric.readiness.target_role),
     )
 
 
@@ -322,6 +329,7 @@ def org_page(site: SiteIndex) -> OrgPage:
         calibration=calibration_view(a, lang),
         agreement=agreement_view(a, list(a.periods[-a.rubric.trend_quarters :]), lang),
         fairness=fairness_view(a, lang),
+        talent=talent_view(a, site.grid, site.bench, site.rows, lang),
     )
 
 

@@ -9,6 +9,7 @@ from skillkit.pipeline import Assessment
 from skillkit.report.context import Meta, PersonRow, SiteIndex, meta
 from skillkit.report.i18n import UI
 from skillkit.report.measurement import PerceptionView, low_agreement_note, perception_view
+from skillkit.report.talent import TalentView, talent_view
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class TeamPage:
     perception: PerceptionView
     low_agreement: str
     regressions: tuple[Regression, ...]
+    talent: TalentView
 
 
 def team_members(assessment: Assessment) -> dict[str, list[str]]:
@@ -58,6 +60,7 @@ def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
         perception=perception_view(a, site.perception.get(team, {}), lang),
         low_agreement=low_agreement_note(a, site.low_agreement.get(team, frozenset()), lang),
         regressions=_regressions(site, members),
+        talent=talent_view(a, site.grid, site.bench, site.rows, lang, members),
     )
 
 
