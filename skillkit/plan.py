@@ -24,38 +24,50 @@ def what_it_takes(
     rule: ReadinessRule,
     rubric: Rubric,
 ) -> pd.DataFrame:
-    """Which competencies must reach which level for the rules to hold, and when at this pace.
+    """The smallest set of level moves that makes the rules hold, and when at this pace.
 
     `latest` holds the reviewed quarter's cells of the target role (from readiness): per person
     and competency the `level`, `score`, `required` level, `weight`, `gate` and `met` flags.
-    Every gate below target must reach it, nothing may stay more than `max_levels_below` short,
-    and then the closest gaps are closed until the weighted coverage holds.
+    Every gate below target must reach it and nothing may stay more than `max_levels_below`
+    short (the floor): those moves are forced. Coverage then takes as few more competencies as
+    it can: first those already moving for the floor (raised to target, no extra move), then the
+    largest weights, ties going to the shortest projected time at the current pace.
     """
     observed = latest["level"].notna().groupby(latest["employee_id"]).transform("any")
     c = latest[observed.astype(bool)].copy()
+    c = c.merge(
+        trends[["employee_id", "competency", "slope"]], on=["employee_id", "competency"], how="left"
+    )
     level = c["level"].astype("float64")
     floor_level = c["required"] - rule.max_levels_below
     c["need"] = c["required"].where(c["gate"])
-    # Coverage: count gates and already-met competencies, then add the closest gaps first.
     counted = c["met"] | c["gate"]
     have = (c["weight"] * counted).groupby(c["employee_id"]).transform("sum")
     total = c["weight"].groupby(c["employee_id"]).transform("sum")
     shortfall = rule.min_coverage * total - have
-    candidates = c[~counted].assign(gap=c["required"] - level.fillna(0))
+    candidates = c[~counted].assign(
+        forced=(level.isna() | (level < floor_level)).astype(int),
+        quarters=_quarters(c["required"], c["score"], c["slope"], rubric),
+    )
     candidates = candidates.sort_values(
-        ["employee_id", "gap", "weight"], ascending=[True, True, False], kind="stable"
+        ["employee_id", "forced", "weight", "quarters", "competency"],
+        ascending=[True, False, False, True, True],
+        kind="stable",
     )
     before = candidates.groupby("employee_id")["weight"].cumsum() - candidates["weight"]
     chosen = candidates.index[(before < shortfall[candidates.index] - 1e-9).to_numpy()]
     c.loc[chosen, "need"] = c.loc[chosen, "required"]
     c["required_level"] = np.fmax(c["need"], floor_level)
     plan = c[(level.isna()) | (level < c["required_level"])].copy()
-    plan = plan.merge(
-        trends[["employee_id", "competency", "slope"]], on=["employee_id", "competency"], how="left"
+    plan["quarters_needed"] = _quarters(
+        plan["required_level"], plan["score"], plan["slope"], rubric
     )
-    target_score = plan["required_level"] - rubric.scale.level_tolerance
-    pace = (target_score - plan["score"]) / plan["slope"].where(plan["slope"] > 0)
-    raw = pd.Series(np.ceil(pace), index=plan.index)
-    plan["quarters_needed"] = raw.clip(lower=1).fillna(np.inf)
     plan["required_level"] = plan["required_level"].astype("int64")
-    return plan[PLAN_COLUMNS]
+    return plan[PLAN_COLUMNS].reset_index(drop=True)
+
+
+def _quarters(required: pd.Series, score: pd.Series, slope: pd.Series, rubric: Rubric) -> pd.Series:
+    """Quarters until `score` reaches `required` at the current slope (inf without progress)."""
+    target_score = required - rubric.scale.level_tolerance
+    pace = (target_score - score) / slope.where(slope > 0)
+    return pd.Series(np.ceil(pace), index=required.index).clip(lower=1).fillna(np.inf)

@@ -1,0 +1,59 @@
+"""What it would take: the smallest set of level moves that makes the readiness rules hold."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from skillkit.plan import what_it_takes
+from skillkit.rubric import ReadinessRule, Rubric
+
+
+def cells(rows: list[tuple[str, float, int, float, bool]]) -> pd.DataFrame:
+    """One person's reviewed quarter: competency, score, required level, weight, gate."""
+    table = pd.DataFrame(rows, columns=["competency", "score", "required", "weight", "gate"])
+    table["employee_id"] = "E1"
+    table["level"] = (table["score"] + 0.25).apply(math.floor).astype("float64")
+    table["met"] = table["level"] >= table["required"]
+    return table
+
+
+def slopes(values: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"employee_id": "E1", "competency": list(values), "slope": list(values.values())}
+    )
+
+
+def test_coverage_takes_one_heavy_competency_rather_than_two_close_ones(rubric: Rubric) -> None:
+    # Weights 2, 1, 1 and 6 more already met (total 10): 80 % needs 8, 6 are held, 2 short.
+    # The closest gaps first would move b and c (two moves); a alone covers it (one move).
+    rule = ReadinessRule(min_coverage=0.8, max_levels_below=2, sustain_quarters=1)
+    met = [(f"m{i}", 4.0, 4, 1.0, False) for i in range(6)]
+    latest = cells([("a", 2.0, 4, 2.0, False), ("b", 3.0, 4, 1.0, False),
+                    ("c", 3.0, 4, 1.0, False), *met])  # fmt: skip
+    plan = what_it_takes(latest, slopes({"a": 0.5, "b": 0.5, "c": 0.5}), rule, rubric)
+    assert plan[["competency", "level", "required_level"]].values.tolist() == [["a", 2.0, 4]]
+    assert plan["quarters_needed"].tolist() == [4.0]  # 1.75 levels at 0.5 a quarter
+
+
+def test_gates_and_the_floor_are_forced_and_a_floor_move_counts_first(rubric: Rubric) -> None:
+    # g is a gate below target; f is two levels short with one allowed: it must reach 3 anyway,
+    # and taking it on to 4 covers the shortfall with no extra move, so h stays as it is.
+    rule = ReadinessRule(min_coverage=0.8, max_levels_below=1, sustain_quarters=1)
+    met = [(f"m{i}", 4.0, 4, 1.0, False) for i in range(6)]
+    latest = cells([("g", 3.0, 4, 1.0, True), ("f", 2.0, 4, 1.0, False),
+                    ("h", 3.0, 4, 1.0, False), ("i", 3.0, 4, 1.0, False), *met])  # fmt: skip
+    plan = what_it_takes(latest, slopes({"g": 0.25, "f": 0.1, "h": 1.0}), rule, rubric)
+    moves = dict(zip(plan["competency"], plan["required_level"], strict=True))
+    assert moves == {"g": 4, "f": 4}
+
+
+def test_equal_weights_go_to_the_shortest_projected_time(rubric: Rubric) -> None:
+    rule = ReadinessRule(min_coverage=0.85, max_levels_below=1, sustain_quarters=1)  # 7 of 8
+    met = [(f"m{i}", 4.0, 4, 1.0, False) for i in range(6)]
+    latest = cells([("slow", 3.0, 4, 1.0, False), ("fast", 3.0, 4, 1.0, False), *met])
+    plan = what_it_takes(latest, slopes({"slow": 0.1, "fast": 0.5}), rule, rubric)
+    assert plan["competency"].tolist() == ["fast"]
+    stuck = what_it_takes(latest, slopes({"slow": 0.1, "fast": 0.0}), rule, rubric)
+    assert stuck["competency"].tolist() == ["slow"]  # no progress at all: the slow one is nearer
