@@ -150,6 +150,7 @@ def _run_review(
     lang: str,
     html: bool,
     quiet: bool,
+    model: bool = True,
 ) -> Assessment:
     from skillkit.bundled import bundled_file
     from skillkit.framework import DEFAULT_FRAMEWORK
@@ -157,7 +158,7 @@ def _run_review(
     from skillkit.pipeline import review
     from skillkit.rubric import DEFAULT_RUBRIC
 
-    assessment = review(data, framework, rubric, period=period, target=target)
+    assessment = review(data, framework, rubric, period=period, target=target, model=model)
     standards = {
         "framework": framework or bundled_file("competencies", DEFAULT_FRAMEWORK),
         "rubric": rubric or bundled_file("rubrics", DEFAULT_RUBRIC),
@@ -196,6 +197,7 @@ def _run_review(
 )
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Report language.")
 @click.option("--no-html", is_flag=True, help="Write only the CSV and JSON outputs.")
+@click.option("--no-model", is_flag=True, help="Do not train the promotion model.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors
 def review(
@@ -207,6 +209,7 @@ def review(
     out: Path,
     lang: str,
     no_html: bool,
+    no_model: bool,
     quiet: bool,
 ) -> None:
     """Review DATA (a data folder or an .xlsx workbook) and write reports into --out."""
@@ -220,6 +223,7 @@ def review(
         lang=lang,
         html=not no_html,
         quiet=quiet,
+        model=not no_model,
     )
 
 

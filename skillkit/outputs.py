@@ -32,6 +32,7 @@ READINESS_COLUMNS = [
     "performance",
     "potential",
     "nine_box",
+    "promotion_probability",
 ]
 
 
@@ -69,6 +70,13 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     for column in ("performance", "potential"):
         table[column] = table["employee_id"].map(grid[column]).astype("float64").round(3)
     table["nine_box"] = table["employee_id"].map(grid["cell"]).fillna("")
+    # The model's chance of the next promotion within its horizon; empty when not trained.
+    forecast = a.model.probabilities if a.model is not None and a.model.trained else None
+    table["promotion_probability"] = (
+        table["employee_id"].map(forecast.set_index("employee_id")["probability"]).round(3)
+        if forecast is not None
+        else float("nan")
+    )
     finite = table["quarters_to_ready"].where(table["quarters_to_ready"] < float("inf"))
     table["quarters_to_ready"] = finite.where(table["band"] != "insufficient-evidence").astype(
         "Int64"

@@ -13,6 +13,7 @@ from skillkit.errors import InputError, Problem
 from skillkit.fairness import FairnessAudit, audit
 from skillkit.framework import Framework, load_framework
 from skillkit.history import roles_by_period
+from skillkit.model import PromotionModelResult, train
 from skillkit.probability import ready_probability
 from skillkit.readiness import Readiness, assess
 from skillkit.records import RecordRules, Records, load_records
@@ -43,6 +44,7 @@ class Assessment:
     low_agreement: pd.DataFrame  # employee_id, competency: relied on by readiness, agreed little
     fairness: FairnessAudit  # for HR's page only: never per person
     warnings: tuple[Problem, ...]
+    model: PromotionModelResult | None = None  # decision support beside the rules, if trained
 
 
 def load_standards(
@@ -72,11 +74,12 @@ def review(
     rubric_path: Path | None = None,
     period: str | None = None,
     target: str | None = None,
+    model: bool = True,
 ) -> Assessment:
     """Load everything from disk and assess it: the call behind `skillkit review`."""
     framework, rubric = load_standards(framework_path, rubric_path)
     records = load_records(Path(data), record_rules(framework, rubric))
-    return assess_records(records, framework, rubric, period=period, target=target)
+    return assess_records(records, framework, rubric, period=period, target=target, model=model)
 
 
 def assess_records(
@@ -85,8 +88,12 @@ def assess_records(
     rubric: Rubric,
     period: str | None = None,
     target: str | None = None,
+    model: bool = True,
 ) -> Assessment:
-    """Score, trend and assess readiness for the reviewed quarter (latest by default)."""
+    """Score, trend and assess readiness for the reviewed quarter (latest by default).
+
+    With `model`, the promotion model is trained too when the history allows (see model.py).
+    """
     # A quarter counts once someone has been observed in it: a sent-out, unanswered quarter
     # with only empty ratings must not become "the latest" and leave everyone without evidence.
     observed = records.ratings.dropna(subset=["rating"])
@@ -145,7 +152,7 @@ def assess_records(
     )
     readiness = replace(readiness, people=people_ready)
     agreement = rater_agreement(keyed, rubric)
-    return Assessment(
+    assessment = Assessment(
         framework=framework,
         rubric=rubric,
         records=records,
@@ -167,6 +174,7 @@ def assess_records(
         + _calibration_warnings(calibration)
         + _history_warnings(records),
     )
+    return replace(assessment, model=train(assessment)) if model else assessment
 
 
 def _fairness(

@@ -25,6 +25,7 @@ from skillkit.report.measurement import (
     calibration_view,
     relied_on_by_team,
 )
+from skillkit.report.model_card import ModelCard, model_card
 from skillkit.report.privacy import private_cells, suppressed_cells, withhold
 from skillkit.report.talent import TalentView, talent_view
 from skillkit.report.values import optional_float, optional_int
@@ -117,6 +118,7 @@ class OrgPage:
     agreement: AgreementView
     fairness: FairnessView
     talent: TalentView
+    model: ModelCard
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,7 @@ def org_page(site: SiteIndex) -> OrgPage:
         agreement=agreement_view(a, list(a.periods[-a.rubric.trend_quarters :]), lang),
         fairness=fairness_view(a, lang),
         talent=talent_view(a, site.grid, site.bench, site.rows, lang),
+        model=model_card(a, site.rows, lang),
     )
 
 

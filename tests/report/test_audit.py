@@ -51,3 +51,20 @@ def test_the_audit_says_which_attributes_it_could_not_find(tmp_path: Path, run_c
     run_cli(["review", str(write_small_agency(tmp_path / "data")), "--out", str(out)])
     org = (out / "index.html").read_text(encoding="utf-8")
     assert "Not audited (no such column in the people table): gender, age_band." in org
+
+
+def test_the_hr_page_says_why_the_promotion_model_was_not_trained(demo: Path) -> None:
+    org = (demo / "index.html").read_text(encoding="utf-8")
+    model = re.search(r'<section id="model">.*?</section>', org, re.DOTALL)
+    assert model is not None
+    assert "Not trained: only" in model.group(0) and "the rules stand alone" in model.group(0)
+
+
+def test_no_model_switches_the_model_off(tmp_path: Path, run_cli: RunCli) -> None:
+    from tests.test_cli import write_small_agency
+
+    out = tmp_path / "out"
+    data = write_small_agency(tmp_path / "data")
+    run_cli(["review", str(data), "--out", str(out), "--no-model"])
+    org = (out / "index.html").read_text(encoding="utf-8")
+    assert "switched off for this run (--no-model)" in org
