@@ -337,3 +337,30 @@ def test_min_group_size_must_be_positive() -> None:
     people, bands, scores = review_population()
     with pytest.raises(ValueError, match="min_group_size"):
         audit(people, bands, scores, ["gender"], min_group_size=0)
+
+
+def test_fishers_exact_test_agrees_with_scipy_on_random_tables() -> None:
+    # skillkit computes it itself (importing scipy.stats costs a second); scipy is the referee.
+    from scipy.stats import fisher_exact
+
+    from skillkit.fairness import adverse_impact
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = rng.integers(1, 300, 2)
+        chosen = [int(rng.integers(0, n[0] + 1)), int(rng.integers(0, n[1] + 1))]
+        frame = pd.DataFrame(
+            {
+                "group": ["a"] * int(n[0]) + ["b"] * int(n[1]),
+                "selected": [k < chosen[0] for k in range(n[0])]
+                + [k < chosen[1] for k in range(n[1])],
+            }
+        )
+        table = adverse_impact(frame, "group", "selected").set_index("group")
+        low = "a" if table.loc["a", "rate"] < table.loc["b", "rate"] else "b"
+        if table.loc["a", "rate"] == table.loc["b", "rate"]:
+            continue
+        expected = fisher_exact(
+            [[chosen[0], n[0] - chosen[0]], [chosen[1], n[1] - chosen[1]]]
+        ).pvalue
+        assert table.loc[low, "p_value"] == pytest.approx(expected, abs=1e-9)
