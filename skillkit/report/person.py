@@ -159,7 +159,10 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
             title=ui["trend_avg"],
             target=mean_target,
         ),
-        suggestions=_suggestions(fw, data, next_targets or role_targets, lang),
+        # Every competency the plan moves gets its suggestion, and at least three in all.
+        suggestions=_suggestions(
+            fw, data, next_targets or role_targets, lang, limit=max(3, len(data.plan))
+        ),
         target_role=fw.role(target_id).name(lang) if target_id else "",
         min_raters=a.rubric.anonymity.min_raters,
         low_agreement=low_agreement_note(a, data.low_agreement, lang),
