@@ -205,14 +205,20 @@ def _one_flip_changes(n: IntArray, sel: IntArray, flagged: BoolArray) -> BoolArr
 
 
 def _suppressed(sizes: pd.Series, min_group_size: int) -> list[str]:
-    """Groups too small to show, plus the next smallest when only one is too small."""
-    small = sizes[sizes < min_group_size]
-    if len(small) == 1 and len(sizes) > 1:
-        rest = sizes.drop(small.index)
-        # Smallest first, then by label: the choice must not depend on input order.
-        order = sorted(rest.index, key=lambda label: (int(rest[label]), str(label)))
-        small = sizes[[*small.index, order[0]]]
-    return sorted(str(label) for label in small.index)
+    """Groups too small to show, and the next smallest until the hidden reach the minimum.
+
+    A hidden group could otherwise be recovered from the page's totals minus the shown groups:
+    hidden groups together must hold `min_group_size` people (or be all there is).
+    """
+    small = list(sizes[sizes < min_group_size].index)
+    # Smallest first, then by label: the choice must not depend on input order.
+    rest = sorted(
+        (label for label in sizes.index if label not in small),
+        key=lambda label: (int(sizes[label]), str(label)),
+    )
+    while small and rest and int(sizes[small].sum()) < min_group_size:
+        small.append(rest.pop(0))
+    return sorted(str(label) for label in small)
 
 
 def _mean_scores(shown: pd.DataFrame) -> pd.DataFrame:

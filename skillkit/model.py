@@ -220,7 +220,9 @@ def train(assessment: Assessment) -> PromotionModelResult:
     if isinstance(split, str):
         return PromotionModelResult(trained=False, reason=split, **base)
     train_rows, test_rows = split
-    features = [c for c in rows.columns if c not in KEY_COLUMNS]
+    # A feature with no value in the training rows (a KPI nobody reports) carries nothing and
+    # would trip the booster's binning: leave it out of this run.
+    features = [c for c in rows.columns if c not in KEY_COLUMNS and train_rows[c].notna().any()]
     promoted = int(train_rows["label"].sum())
     few = min(promoted, len(train_rows) - promoted) < ISOTONIC_MIN_EACH
     method = "sigmoid" if few else "isotonic"

@@ -247,8 +247,10 @@ def runs(scores: pd.DataFrame, end: int) -> pd.DataFrame:
     seen = seen.sort_values([*keys, "_ordinal"])
     met = (seen["level"] >= seen["target_level"]).fillna(False).astype(bool)
     groups = [seen[k] for k in keys]
-    # A new run starts at every quarter below target; the last run counts if it is current.
-    run = (~met).astype("int64").groupby(groups).cumsum()
+    # A new run starts at every quarter below target and after every quarter without a level
+    # (not rated, or withheld from a page): "in a row" means calendar quarters in a row.
+    gap = seen["_ordinal"].groupby(groups).diff() > 1
+    run = ((~met) | gap).astype("int64").groupby(groups).cumsum()
     current = run == run.groupby(groups).transform("last")
     previous = seen["level"].groupby(groups).shift(1)
     now = seen["_ordinal"] == end

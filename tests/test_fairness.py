@@ -364,3 +364,13 @@ def test_fishers_exact_test_agrees_with_scipy_on_random_tables() -> None:
             [[chosen[0], n[0] - chosen[0]], [chosen[1], n[1] - chosen[1]]]
         ).pvalue
         assert table.loc[low, "p_value"] == pytest.approx(expected, abs=1e-9)
+
+
+def test_small_groups_hidden_together_must_reach_the_minimum() -> None:
+    # a and b hold one person each: hidden on their own, the page's total ready-now minus the
+    # shown groups would tell both were selected. The next smallest, c, is hidden with them.
+    frame = people_selected({"a": (1, 1), "b": (1, 1), "c": (6, 2), "d": (10, 3)})
+    frame.index = [f"e{i:02d}" for i in range(len(frame))]
+    bands = frame["hired"].map({True: "ready-now", False: "not-yet"})
+    race = audit(frame[["race"]], bands, bands.map(lambda _: 3.0), ["race"], 5).attributes[0]
+    assert race.suppressed == ("a", "b", "c")

@@ -256,3 +256,14 @@ def test_disagreements_compare_only_where_rules_and_model_ask_the_same() -> None
     assert list(found.columns) == model.DISAGREEMENT_COLUMNS
     assert list(found["employee_id"]) == ["A", "B"]
     assert list(found["disagreement"]) == ["model-likely-rules-not", "rules-ready-model-not"]
+
+
+def test_a_kpi_nobody_reports_is_left_out_rather_than_breaking_training(
+    small: Assessment,
+) -> None:
+    # Without kpis.csv every KPI feature is empty; the booster cannot bin an empty column.
+    no_kpis = dataclasses.replace(small, kpis=small.kpis.iloc[0:0])
+    result = model.train(_with_settings(no_kpis, min_promotions=1))
+    assert result.trained, result.reason
+    assert not any(feature.startswith("kpi:") for feature in result.features)
+    assert any(feature.startswith("gap:") for feature in result.features)

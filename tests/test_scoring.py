@@ -295,3 +295,20 @@ def test_trends_smooth_the_level_count_the_run_at_target_and_flag_a_drop() -> No
     assert not steady["regression"] and steady["streak"] == 3
     unseen = trends(scores[scores["period"] != "2026Q3"], "2026Q3", 4).iloc[0]
     assert unseen["streak"] == 0  # not observed in the reviewed quarter: no current run
+
+
+def test_quarters_in_a_row_break_where_a_quarter_has_no_level() -> None:
+    from skillkit import periods as quarters
+    from skillkit.scoring import runs
+
+    scores = pd.DataFrame(
+        {
+            "period": ["2025Q4", "2026Q2", "2026Q3"],  # 2026Q1 not rated (or not shown)
+            "employee_id": "E1",
+            "competency": "communication",
+            "level": pd.array([3, 3, 3], dtype="Int64"),
+            "target_level": pd.array([3, 3, 3], dtype="Int64"),
+        }
+    )
+    scores["_ordinal"] = quarters.ordinals(scores["period"])
+    assert runs(scores, quarters.to_ordinal("2026Q3"))["streak"].tolist() == [2]

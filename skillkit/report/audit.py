@@ -48,6 +48,7 @@ class FairnessView:
     intro: str
     attributes: tuple[AttributeView, ...]
     missing: str
+    none: str  # said only when the rubric lists no attribute at all
 
 
 def fairness_view(a: Assessment, lang: Lang) -> FairnessView:
@@ -59,6 +60,7 @@ def fairness_view(a: Assessment, lang: Lang) -> FairnessView:
         intro=ui["fairness_note"].format(n=found.min_group_size),
         attributes=tuple(_attribute(item, lang) for item in found.attributes),
         missing=ui["fairness_missing"].format(names=", ".join(missing)) if missing else "",
+        none="" if a.rubric.fairness.attributes else ui["fairness_none"],
     )
 
 

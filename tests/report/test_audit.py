@@ -51,6 +51,7 @@ def test_the_audit_says_which_attributes_it_could_not_find(tmp_path: Path, run_c
     run_cli(["review", str(write_small_agency(tmp_path / "data")), "--out", str(out)])
     org = (out / "index.html").read_text(encoding="utf-8")
     assert "Not audited (no such column in the people table): gender, age_band." in org
+    assert "The rubric lists no fairness attributes." not in org
 
 
 def test_the_hr_page_says_why_the_promotion_model_was_not_trained(demo: Path) -> None:
