@@ -29,41 +29,80 @@ def what_it_takes(
     `latest` holds the reviewed quarter's cells of the target role (from readiness): per person
     and competency the `level`, `score`, `required` level, `weight`, `gate` and `met` flags.
     Every gate below target must reach it and nothing may stay more than `max_levels_below`
-    short (the floor): those moves are forced. Coverage then takes as few more competencies as
-    it can: first those already moving for the floor (raised to target, no extra move), then the
-    largest weights, ties going to the shortest projected time at the current pace.
+    short (the floor): those moves are forced. Coverage then takes the subset of the other
+    competencies below target, raised to target, that moves the fewest competencies in all;
+    ties go to the largest weight moved, then to the shortest projected time. Every subset is
+    tried (ten competencies make 1,024), for all people at once.
     """
     observed = latest["level"].notna().groupby(latest["employee_id"]).transform("any")
     c = latest[observed.astype(bool)].copy()
     c = c.merge(
         trends[["employee_id", "competency", "slope"]], on=["employee_id", "competency"], how="left"
     )
+    c = c.sort_values(["employee_id", "competency"], kind="stable").reset_index(drop=True)
+    if c.empty:
+        return pd.DataFrame(columns=PLAN_COLUMNS)
     level = c["level"].astype("float64")
     floor_level = c["required"] - rule.max_levels_below
-    c["need"] = c["required"].where(c["gate"])
-    counted = c["met"] | c["gate"]
-    have = (c["weight"] * counted).groupby(c["employee_id"]).transform("sum")
-    total = c["weight"].groupby(c["employee_id"]).transform("sum")
-    shortfall = rule.min_coverage * total - have
-    candidates = c[~counted].assign(
-        forced=(level.isna() | (level < floor_level)).astype(int),
-        quarters=_quarters(c["required"], c["score"], c["slope"], rubric),
+    c["to_target"] = _quarters(c["required"], c["score"], c["slope"], rubric)
+    c["to_floor"] = _quarters(floor_level, c["score"], c["slope"], rubric)
+    forced = (level.isna() | (level < floor_level)) & ~c["met"]
+    c["target_move"] = _cover(c, forced, rule)
+    c["gate_move"] = c["gate"] & ~c["met"]
+    c["required_level"] = np.where(
+        c["target_move"] | c["gate_move"], c["required"], np.fmax(floor_level, level.fillna(0))
     )
-    candidates = candidates.sort_values(
-        ["employee_id", "forced", "weight", "quarters", "competency"],
-        ascending=[True, False, False, True, True],
-        kind="stable",
-    )
-    before = candidates.groupby("employee_id")["weight"].cumsum() - candidates["weight"]
-    chosen = candidates.index[(before < shortfall[candidates.index] - 1e-9).to_numpy()]
-    c.loc[chosen, "need"] = c.loc[chosen, "required"]
-    c["required_level"] = np.fmax(c["need"], floor_level)
-    plan = c[(level.isna()) | (level < c["required_level"])].copy()
-    plan["quarters_needed"] = _quarters(
-        plan["required_level"], plan["score"], plan["slope"], rubric
+    plan = c[c["gate_move"] | c["target_move"] | forced].copy()
+    plan["quarters_needed"] = np.where(
+        plan["required_level"] >= plan["required"], plan["to_target"], plan["to_floor"]
     )
     plan["required_level"] = plan["required_level"].astype("int64")
     return plan[PLAN_COLUMNS].reset_index(drop=True)
+
+
+def _cover(c: pd.DataFrame, forced: pd.Series, rule: ReadinessRule) -> np.ndarray:
+    """Which non-gate competencies go to target so that coverage holds with the fewest moves."""
+    people = c["employee_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, people[1:] != people[:-1]])
+    width = int(np.diff(np.r_[starts, len(c)]).max())
+    slot = np.arange(len(c)) - np.repeat(starts, np.diff(np.r_[starts, len(c)]))
+    row = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(c)]))
+
+    def grid(values: np.ndarray, fill: float) -> np.ndarray:
+        out = np.full((len(starts), width), fill, dtype="float64")
+        out[row, slot] = values
+        return out
+
+    weight = grid(c["weight"].to_numpy(dtype="float64"), 0.0)
+    counted = grid((c["met"] | c["gate"]).to_numpy(dtype="float64"), 1.0).astype(bool)
+    is_forced = grid(forced.to_numpy(dtype="float64"), 0.0).astype(bool)
+    to_target = grid(c["to_target"].to_numpy(dtype="float64"), 0.0)
+    to_floor = grid(np.where(forced, c["to_floor"], 0.0), 0.0)
+    base_time = grid(np.where(c["gate"] & ~c["met"], c["to_target"], 0.0), 0.0).max(axis=1)
+    total = weight.sum(axis=1)
+    shortfall = rule.min_coverage * total - (weight * counted).sum(axis=1) - 1e-9
+    masks = ((np.arange(2**width)[:, None] >> np.arange(width)) & 1).astype(bool)  # subsets
+    chosen = np.zeros((len(starts), width), dtype=bool)
+    for block in range(0, len(starts), 500):  # people per block: masks × people × slots
+        part = slice(block, block + 500)
+        allowed = ~counted[part][:, None, :] | ~masks[None, :, :]
+        valid = allowed.all(axis=2) & (
+            (weight[part][:, None, :] * masks[None]).sum(axis=2) >= shortfall[part][:, None]
+        )
+        moved = masks[None] | is_forced[part][:, None, :]
+        count = moved.sum(axis=2)
+        weight_moved = (weight[part][:, None, :] * moved).sum(axis=2)
+        time = np.maximum(
+            np.where(masks[None], to_target[part][:, None, :], to_floor[part][:, None, :]).max(
+                axis=2
+            ),
+            base_time[part][:, None],
+        )
+        # Lexicographic: fewest moves, then the largest weight moved, then the shortest time.
+        key = np.where(valid, count * 1e12 - weight_moved * 1e6 + np.minimum(time, 1e5), np.inf)
+        best = key.argmin(axis=1)
+        chosen[part] = masks[best] & np.isfinite(key[np.arange(len(best)), best])[:, None]
+    return chosen[row, slot]
 
 
 def _quarters(required: pd.Series, score: pd.Series, slope: pd.Series, rubric: Rubric) -> pd.Series:

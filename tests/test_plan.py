@@ -57,3 +57,17 @@ def test_equal_weights_go_to_the_shortest_projected_time(rubric: Rubric) -> None
     assert plan["competency"].tolist() == ["fast"]
     stuck = what_it_takes(latest, slopes({"slow": 0.1, "fast": 0.0}), rule, rubric)
     assert stuck["competency"].tolist() == ["slow"]  # no progress at all: the slow one is nearer
+
+
+def test_a_floor_move_is_not_taken_past_the_floor_when_another_move_is_needed_anyway(
+    rubric: Rubric,
+) -> None:
+    # f must reach 3 (the floor) whatever happens; coverage still needs h (weight 2) to reach
+    # 4. Taking f on to 4 as well adds nothing but ten quarters: the plan keeps f at the floor.
+    rule = ReadinessRule(min_coverage=0.8, max_levels_below=1, sustain_quarters=1)
+    met = [(f"m{i}", 4.0, 4, 1.0, False) for i in range(6)]
+    latest = cells([("f", 2.0, 4, 0.5, False), ("h", 3.0, 4, 2.0, False), *met])
+    plan = what_it_takes(latest, slopes({"f": 0.1, "h": 0.5}), rule, rubric)
+    moves = dict(zip(plan["competency"], plan["required_level"], strict=True))
+    assert moves == {"f": 3, "h": 4}
+    assert plan.set_index("competency")["quarters_needed"].to_dict() == {"f": 8.0, "h": 2.0}
