@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from skillkit import __version__, periods, scoring
+from skillkit import __version__, scoring
 from skillkit.models import Lang
 from skillkit.ninebox import bench, nine_box
 from skillkit.pipeline import Assessment
@@ -137,7 +137,7 @@ class SiteIndex:
     low_agreement: Mapping[str, frozenset[str]]  # per team: see `relied_on_by_team`
     # Per person: competency → (quarters in a row at target, previous level if it dropped a
     # level or more since the last shown quarter), from the levels the pages show
-    runs: Mapping[str, Mapping[str, tuple[int, int | None]]]
+    runs: Mapping[str, Mapping[str, Run]]
     grid: pd.DataFrame  # the 9-box placement of everyone (see ninebox.nine_box)
     bench: pd.DataFrame  # candidates behind each position of the target role (ninebox.bench)
 
@@ -260,26 +260,42 @@ def build_site(
         shown,
         perception,
         relied_on_by_team(a, teams),
-        _runs(shown, a.period),
+        _runs(shown, a.period, a.rubric.trend_quarters),
         nine_box(a),
         bench(a, a.rubric.readiness.target_role),
     )
 
 
-def _runs(shown: pd.DataFrame, period: str) -> dict[str, dict[str, tuple[int, int | None]]]:
-    """Streaks and drops on the levels as shown, so no withheld level is quoted."""
-    table = scoring.runs(shown.dropna(subset=["level"]), periods.to_ordinal(period))
-    found: dict[str, dict[str, tuple[int, int | None]]] = {}
-    for employee, competency, streak, previous, dropped in zip(
+@dataclass(frozen=True)
+class Run:
+    """A competency's course as the pages show it."""
+
+    streak: int  # quarters in a row at or above target, up to the reviewed one
+    dropped_from: int | None  # the previous level, when the level fell by one or more
+    slope: float | None  # levels per quarter over the trend window
+    smoothed: float | None  # the trend line's level at the reviewed quarter
+
+
+def _runs(shown: pd.DataFrame, period: str, quarters: int) -> dict[str, dict[str, Run]]:
+    """Trends, streaks and drops on the scores as shown, so no withheld level is quoted."""
+    table = scoring.trends(shown.dropna(subset=["level"]), period, quarters)
+    found: dict[str, dict[str, Run]] = {}
+    for employee, competency, streak, previous, dropped, slope, smoothed in zip(
         table["employee_id"],
         table["competency"],
         table["streak"],
         table["previous_level"],
         table["regression"],
+        table["slope"],
+        table["smoothed"],
         strict=True,
     ):
-        before = optional_int(previous) if dropped else None
-        found.setdefault(str(employee), {})[str(competency)] = (int(streak), before)
+        found.setdefault(str(employee), {})[str(competency)] = Run(
+            streak=optional_int(streak) or 0,
+            dropped_from=optional_int(previous) if bool(dropped) else None,
+            slope=optional_float(slope),
+            smoothed=optional_float(smoothed),
+        )
     return found
 
 

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from skillkit.framework import Framework
 from skillkit.models import Lang
 from skillkit.report import charts
-from skillkit.report.context import Cell, Meta, PersonRow, SiteIndex, level_cell, meta
+from skillkit.report.context import Cell, Meta, PersonRow, Run, SiteIndex, level_cell, meta
 from skillkit.report.i18n import SOURCE_NAMES, UI, number
 from skillkit.report.measurement import low_agreement_note
 from skillkit.report.person_data import PersonData, shown_periods
@@ -175,7 +175,7 @@ def _competency_row(
     data: PersonData,
     role_targets: Mapping[str, int],
     next_targets: Mapping[str, int],
-    runs: Mapping[str, tuple[int, int | None]],
+    runs: Mapping[str, Run],
     lang: Lang,
 ) -> CompetencyRow:
     ui = UI[lang]
@@ -205,19 +205,30 @@ def _competency_row(
             competency.level(step_up).indicator(lang) if step_up <= 5 else ui["at_top_level"]
         ),
         low_agreement=comp in data.low_agreement,
-        run_note=_run_note(runs.get(comp), ui),
-        regressed=(runs.get(comp) or (0, None))[1] is not None,
+        run_note=_run_note(runs.get(comp), lang),
+        regressed=comp in runs and runs[comp].dropped_from is not None,
     )
 
 
-def _run_note(run: tuple[int, int | None] | None, ui: Mapping[str, str]) -> str:
-    """'↓ down from level 4', or 'at target 3 quarters in a row' from two quarters on."""
+def _run_note(run: Run | None, lang: Lang) -> str:
+    """'+0.20 a quarter, trend level 3.4 · ↓ down from level 4' and the like."""
     if run is None:
         return ""
-    streak, before = run
-    if before is not None:
-        return ui["regressed"].format(level=before)
-    return ui["at_target_run"].format(n=streak) if streak >= 2 else ""
+    ui = UI[lang]
+    parts = []
+    if run.slope is not None and run.smoothed is not None:
+        sign = "+" if run.slope >= 0 else "−"
+        parts.append(
+            ui["trend_note"].format(
+                slope=f"{sign}{number(abs(run.slope), lang, 2)}",
+                level=number(run.smoothed, lang),
+            )
+        )
+    if run.dropped_from is not None:
+        parts.append(ui["regressed"].format(level=run.dropped_from))
+    elif run.streak >= 2:
+        parts.append(ui["at_target_run"].format(n=run.streak))
+    return " · ".join(parts)
 
 
 def _self_rows(fw: Framework, data: PersonData, lang: Lang) -> tuple[SelfRow, ...]:

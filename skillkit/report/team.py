@@ -71,9 +71,10 @@ def _regressions(site: SiteIndex, members: Sequence[str]) -> tuple[Regression, .
     found = []
     for employee in members:
         row = site.rows[employee]
-        for competency, (_, before) in sorted(
+        for competency, run in sorted(
             site.runs.get(employee, {}).items(), key=lambda item: order[item[0]]
         ):
+            before = run.dropped_from
             if before is None:
                 continue
             now = row.cells[order[competency]].text

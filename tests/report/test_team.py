@@ -28,4 +28,4 @@ def test_a_drop_of_a_level_is_listed_unless_the_level_is_withheld(
                       r"<td>([^<]*)</td></tr>", section.group(0))  # fmt: skip
     assert rows == [("Xenia", "Motivation and team leadership", "4 → 3")]
     mine = (out / "people" / "X1.html").read_text(encoding="utf-8")
-    assert "↓ down from level 4" in mine
+    assert "↓ down from level 4" in mine and "a quarter, trend level" in mine
