@@ -204,12 +204,18 @@ def _kpi_attainment(assessment: Assessment) -> pd.Series:
     return attained.groupby(level="employee_id").mean().astype("float64")
 
 
+def potential_values(column: pd.Series) -> pd.Series:
+    """The `potential` column as numbers: spreadsheets' decimal commas read, anything else NaN."""
+    text = column.astype("string").str.strip().str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
 def _manager_rating(people: pd.DataFrame, assessment: Assessment) -> pd.Series:
     """Per person, a manager-rated `potential` on the rating scale mapped to 0..1 (NaN if none)."""
     if "potential" not in people.columns:
         return pd.Series(dtype="float64")
     scale = assessment.rubric.scale
-    rating = pd.to_numeric(people["potential"], errors="coerce")
+    rating = potential_values(people["potential"])
     value = pd.Series(rating.to_numpy(dtype="float64", na_value=np.nan), index=people.index)
     # Off the scale is a typo, not a rating: clipping it would invent a verdict.
     value = value.where((value >= scale.min) & (value <= scale.max))

@@ -14,6 +14,7 @@ from skillkit.fairness import FairnessAudit, audit
 from skillkit.framework import Framework, load_framework
 from skillkit.history import roles_by_period
 from skillkit.model import PromotionModelResult, train
+from skillkit.ninebox import potential_values
 from skillkit.probability import ready_probability
 from skillkit.readiness import Readiness, assess
 from skillkit.records import RecordRules, Records, load_records
@@ -172,6 +173,7 @@ def assess_records(
         warnings=records.warnings
         + _coverage_warnings(people, ratings, scores, period)
         + _calibration_warnings(calibration)
+        + _potential_warnings(records, rubric)
         + _history_warnings(records),
     )
     return replace(assessment, model=train(assessment)) if model else assessment
@@ -241,6 +243,30 @@ def _choose_period(period: str | None, available: list[str]) -> str:
             ]
         )
     return period
+
+
+def _potential_warnings(records: Records, rubric: Rubric) -> tuple[Problem, ...]:
+    """A manager-rated potential the 9-box cannot use is named, never dropped in silence."""
+    people = records.people
+    if "potential" not in people.columns:
+        return ()
+    given = people["potential"].astype("string").str.strip().fillna("")
+    value = potential_values(people["potential"])
+    low, high = rubric.scale.min, rubric.scale.max
+    bad = (given != "") & ~((value >= low) & (value <= high))
+    where = _source(records, "people")
+    return tuple(
+        Problem(
+            where,
+            None,
+            "potential",
+            f"{employee}: expected a number from {low:g} to {high:g}, got {text!r}; "
+            "left out of the 9-box",
+        )
+        for employee, text in zip(
+            people.loc[bad, "employee_id"].astype(str), given[bad], strict=True
+        )
+    )
 
 
 def _calibration_warnings(calibration: Calibration) -> tuple[Problem, ...]:

@@ -258,3 +258,25 @@ def test_bench_takes_readiness_from_the_review(tmp_path: Path) -> None:
 
 
 # --- the SVG grid -------------------------------------------------------------------------------
+
+
+def test_a_potential_with_a_decimal_comma_counts_and_junk_is_named_in_the_warnings(
+    tmp_path: Path,
+) -> None:
+    people: list[dict[str, str]] = []
+    ratings: list[Row] = []
+    for employee, given in (("A1", "4,5"), ("A2", "x"), ("A3", "9"), ("A4", " 3 ")):
+        people.append(person(employee, "account-executive") | {"potential": given})
+        ratings += rated("2026Q2", employee, "M9", at("account-executive"))
+    assessment = run(tmp_path, people, ratings)
+    box = nine_box(assessment).set_index("employee_id")
+    base = box.loc["A2", "potential"]  # junk: no manager's view blended in
+    assert box.loc["A1", "potential"] == pytest.approx(0.5 * base + 0.5 * 0.875)  # 4.5 → 0.875
+    assert box.loc["A4", "potential"] == pytest.approx(0.5 * base + 0.5 * 0.5)
+    warned = [str(w) for w in assessment.warnings if w.where == "potential"]
+    assert warned == [
+        f"{tmp_path / 'data' / 'people.csv'}: potential: A2: expected a number from 1 to 5, "
+        "got 'x'; left out of the 9-box",
+        f"{tmp_path / 'data' / 'people.csv'}: potential: A3: expected a number from 1 to 5, "
+        "got '9'; left out of the 9-box",
+    ]
