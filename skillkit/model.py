@@ -72,6 +72,9 @@ class PromotionModelResult:
     importances: pd.DataFrame = field(default_factory=lambda: _empty(IMPORTANCE_COLUMNS))
     # At the reviewed quarter, from the same recipe refitted on every row with a known outcome.
     probabilities: pd.DataFrame = field(default_factory=lambda: _empty(PROBABILITY_COLUMNS))
+    # The reason as a key and its numbers, for reports to word in their own language.
+    reason_key: str = ""
+    reason_values: dict[str, int] = field(default_factory=dict)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -214,11 +217,24 @@ def train(assessment: Assessment) -> PromotionModelResult:
             f"{assessment.period}; the model needs at least {settings.min_promotions} "
             "(promotion_model.min_promotions in the rubric), so the rules stand alone"
         )
-        return PromotionModelResult(trained=False, reason=reason, **base)
+        values = {"count": count, "minimum": settings.min_promotions}
+        return PromotionModelResult(
+            trained=False,
+            reason=reason,
+            reason_key="few_promotions",
+            reason_values=values,
+            **base,
+        )
     rows = point_in_time_rows(assessment, horizon)
     split = _split(rows, horizon)
-    if isinstance(split, str):
-        return PromotionModelResult(trained=False, reason=split, **base)
+    if isinstance(split, Unsplit):
+        return PromotionModelResult(
+            trained=False,
+            reason=split.reason,
+            reason_key=split.key,
+            reason_values=split.values,
+            **base,
+        )
     train_rows, test_rows = split
     # A feature with no value in the training rows (a KPI nobody reports) carries nothing and
     # would trip the booster's binning: leave it out of this run.
@@ -259,7 +275,7 @@ def train(assessment: Assessment) -> PromotionModelResult:
     )
 
 
-def _split(rows: pd.DataFrame, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame] | str:
+def _split(rows: pd.DataFrame, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame] | Unsplit:
     """Held-out people at the latest labelled quarters; everyone else before their outcomes.
 
     A fixed third of the people is held out, at the latest quarter or quarters with known
@@ -271,10 +287,12 @@ def _split(rows: pd.DataFrame, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame
     # A quarter of the labelled quarters are for testing, leaving at least one to train on.
     tested = min(max(1, round(len(quarters) / 4)), len(quarters) - horizon - 1)
     if tested < 1:
-        return (
+        return Unsplit(
             f"outcomes are known for {len(quarters)} quarter{'' if len(quarters) == 1 else 's'}"
             f"; a split in time needs at least {horizon + 2} (the {horizon}-quarter horizon "
-            "between training and test, and a quarter on each side)"
+            "between training and test, and a quarter on each side)",
+            "short_history",
+            {"known": len(quarters), "needed": horizon + 2, "horizon": horizon},
         )
     start = quarters[-tested]
     people = np.array(sorted(rows["employee_id"].unique()))
@@ -285,11 +303,22 @@ def _split(rows: pd.DataFrame, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame
     for name, part, least in (("training", train_rows, FOLDS * 2), ("test", test_rows, 3)):
         promoted = int(part["label"].sum())
         if promoted < least or len(part) - promoted < least:
-            return (
+            return Unsplit(
                 f"the {name} rows hold {promoted} promoted and {len(part) - promoted} not "
-                f"promoted; the model needs at least {least} of each"
+                f"promoted; the model needs at least {least} of each",
+                f"one_sided_{name}",
+                {"promoted": promoted, "other": len(part) - promoted, "least": least},
             )
     return train_rows, test_rows
+
+
+@dataclass(frozen=True)
+class Unsplit:
+    """Why the rows could not be split into training and test, in words and as a key."""
+
+    reason: str
+    key: str
+    values: dict[str, int]
 
 
 def _fit(rows: pd.DataFrame, features: list[str], method: str) -> Any:

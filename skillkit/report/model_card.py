@@ -50,9 +50,9 @@ def model_card(a: Assessment, rows: Mapping[str, Listed], lang: Lang) -> ModelCa
     if result is None:
         return ModelCard(False, ui["model_off"], (), (), (), (), ())
     if not result.trained:
-        return ModelCard(
-            False, ui["model_not_trained"].format(reason=result.reason), (), (), (), (), ()
-        )
+        wording = ui.get(f"model_reason_{result.reason_key}")
+        reason = wording.format(**result.reason_values) if wording else result.reason
+        return ModelCard(False, ui["model_not_trained"].format(reason=reason), (), (), (), (), ())
     base_rate = result.test_rate
     summary = ui["model_summary"].format(
         classifier=result.classifier,

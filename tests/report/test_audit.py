@@ -58,7 +58,19 @@ def test_the_hr_page_says_why_the_promotion_model_was_not_trained(demo: Path) ->
     org = (demo / "index.html").read_text(encoding="utf-8")
     model = re.search(r'<section id="model">.*?</section>', org, re.DOTALL)
     assert model is not None
-    assert "Not trained: only" in model.group(0) and "the rules stand alone" in model.group(0)
+    assert re.search(r"Not trained: \d+ promotions on record, and the model needs at least 20",
+                     model.group(0))  # fmt: skip
+    assert "the rules stand alone" in model.group(0)
+
+
+def test_the_reason_is_worded_in_the_page_language(tmp_path: Path, run_cli: RunCli) -> None:
+    from tests.test_cli import write_small_agency
+
+    out = tmp_path / "out"
+    data = write_small_agency(tmp_path / "data")
+    run_cli(["review", str(data), "--out", str(out), "--lang", "ru"])
+    org = (out / "index.html").read_text(encoding="utf-8")
+    assert "Не обучена: повышений в данных: 0, а модели нужно не меньше 20" in org
 
 
 def test_no_model_switches_the_model_off(tmp_path: Path, run_cli: RunCli) -> None:
