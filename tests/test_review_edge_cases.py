@@ -17,7 +17,8 @@ from skillkit.bundled import bundled_file
 from skillkit.cli import main
 from skillkit.outputs import build_outputs, readiness_table
 from skillkit.pipeline import Assessment, review
-from skillkit.report.context import build_site, org_page
+from skillkit.report.context import build_site
+from skillkit.report.org import org_page
 from skillkit.report.render import slugs
 from skillkit.rubric import DEFAULT_RUBRIC
 from tests.conftest import (

@@ -10,7 +10,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
-from skillkit.report.context import build_site, org_page
+from skillkit.report.context import build_site
+from skillkit.report.org import org_page
 from skillkit.report.person import person_page
 from skillkit.report.person_data import person_inputs
 from skillkit.report.team import team_members, team_page
