@@ -31,12 +31,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,23 +40,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import machine, maxrss_mib, rule, run_child
+
 STAGES = ("keys", "calibrate", "score")
 TABLES = ("ratings", "kpis", "roles")
 T = TypeVar("T")
-
-
-def _child_env() -> dict[str, str]:
-    """Children import skillkit from this checkout, installed or not."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    return env
-
-
-def _maxrss_mib() -> float:
-    """Peak resident set of this process so far (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def generate(people: int, quarters: int, seed: int, folder: Path) -> dict[str, Any]:
@@ -102,13 +86,13 @@ def measure(folder: Path) -> dict[str, Any]:
     ratings, kpis, roles = (pd.read_pickle(folder / f"{name}.pkl") for name in TABLES)
     observed = ratings.dropna(subset=["rating"])
     period = max(observed["period"].astype(str).unique(), key=periods.to_ordinal)
-    result: dict[str, Any] = {"rss_after": {"load": _maxrss_mib()}, "seconds": {}}
+    result: dict[str, Any] = {"rss_after": {"load": maxrss_mib()}, "seconds": {}}
 
     def stage(name: str, run: Callable[[], T]) -> T:
         started = time.perf_counter()
         value = run()
         result["seconds"][name] = time.perf_counter() - started
-        result["rss_after"][name] = _maxrss_mib()
+        result["rss_after"][name] = maxrss_mib()
         return value
 
     # As the pipeline does: the key columns become categories once, for every stage after.
@@ -133,20 +117,8 @@ def measure(folder: Path) -> dict[str, Any]:
         components=calibration.components,
         raters_per_person=float(per_person.mean()),
         score_rows=len(scores),
-        peak_rss_mib=_maxrss_mib(),
+        peak_rss_mib=maxrss_mib(),
     )
-    return result
-
-
-def _child(args: list[str]) -> dict[str, Any]:
-    """Run this script as a fresh child; its last stdout line is a JSON result."""
-    command = [sys.executable, str(Path(__file__).resolve()), *args]
-    completed = subprocess.run(
-        command, env=_child_env(), cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False
-    )
-    if completed.returncode != 0:
-        raise SystemExit(f"child failed with exit code {completed.returncode}: {shlex.join(args)}")
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -154,13 +126,15 @@ def bench_size(people: int, quarters: int, seed: int, repeat: int) -> dict[str, 
     """Generate one agency, then measure it `repeat` times, each in a fresh process."""
     with tempfile.TemporaryDirectory(prefix="skillkit-bench-") as tmp:
         folder = Path(tmp) / "data"
-        made = _child(["--_generate", str(people), str(quarters), str(seed), str(folder)])
+        made = run_child(
+            __file__, ["--_generate", str(people), str(quarters), str(seed), str(folder)]
+        )
         print(
             f"# {people} people x {quarters} quarters: generated {made['rows']} "
             f"in {made['seconds']:.1f} s",
             file=sys.stderr,
         )
-        runs = [_child(["--_measure", str(folder)]) for _ in range(repeat)]
+        runs = [run_child(__file__, ["--_measure", str(folder)]) for _ in range(repeat)]
     summary = dict(runs[-1])
     summary["seconds"] = {
         name: statistics.median(run["seconds"][name] for run in runs) for name in STAGES
@@ -189,7 +163,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "| keys s | calibrate s | µs per fitted rating | score s | µs per rating row "
         "| RSS after load MiB | peak RSS MiB |"
     )
-    lines = [header, _rule(header)]
+    lines = [header, rule(header)]
     for r in results:
         s, per = r["seconds"], _per_rating(r)
         lines.append(
@@ -214,33 +188,6 @@ def markdown(results: list[dict[str, Any]]) -> str:
 
 def _size(result: dict[str, Any]) -> int:
     return int(result["people"])
-
-
-def _rule(header: str) -> str:
-    """Left-align the first column, right-align the numbers."""
-    cells = header.count("|") - 1
-    return "|---|" + "---:|" * (cells - 1)
-
-
-def machine() -> str:
-    """One line on what the numbers were measured with."""
-    import numpy
-    import pandas
-    import scipy
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
-        f"pandas {pandas.__version__}, numpy {numpy.__version__}, scipy {scipy.__version__}, "
-        f"{platform.system()} {platform.release()}"
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

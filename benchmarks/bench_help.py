@@ -17,7 +17,6 @@ installation it belongs to. This is a benchmark, not a test: nothing here is col
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import shlex
 import shutil
@@ -25,17 +24,10 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pandas", "numpy", "sklearn", "jinja2")
+from harness import ROOT, child_env
 
-
-def _env() -> dict[str, str]:
-    """`python3 -m skillkit` finds this checkout, installed or not."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    return env
+HEAVY = ("pandas", "numpy", "scipy", "sklearn", "jinja2")
 
 
 def time_command(command: list[str], runs: int) -> list[float]:
@@ -44,7 +36,7 @@ def time_command(command: list[str], runs: int) -> list[float]:
     for attempt in range(runs + 1):
         started = time.perf_counter()
         subprocess.run(
-            command, env=_env(), cwd=ROOT, stdout=subprocess.DEVNULL, check=True, text=True
+            command, env=child_env(), cwd=ROOT, stdout=subprocess.DEVNULL, check=True, text=True
         )
         if attempt:
             seconds.append(time.perf_counter() - started)
@@ -54,7 +46,7 @@ def time_command(command: list[str], runs: int) -> list[float]:
 def imported_modules(command: list[str]) -> list[tuple[int, str]]:
     """(cumulative microseconds, module) for every module `command` imports, via -X importtime."""
     completed = subprocess.run(
-        command, env=_env(), cwd=ROOT, capture_output=True, check=True, text=True
+        command, env=child_env(), cwd=ROOT, capture_output=True, check=True, text=True
     )
     modules = []
     for line in completed.stderr.splitlines():

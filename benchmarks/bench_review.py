@@ -30,12 +30,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import os
-import platform
-import resource
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,26 +40,14 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from harness import machine, maxrss_mib, rule, run_child
+
 if TYPE_CHECKING:
     from skillkit.models import Lang
 
-ROOT = Path(__file__).resolve().parent.parent
 GENERATED_AT = "2026-01-01T00:00:00Z"
 STAGES = ("load", "assess", "outputs", "html")
 T = TypeVar("T")
-
-
-def _child_env() -> dict[str, str]:
-    """Children import skillkit from this checkout, installed or not."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    return env
-
-
-def _maxrss_mib() -> float:
-    """Peak resident set of this process so far (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def generate(people: int, quarters: int, seed: int, folder: Path) -> dict[str, Any]:
@@ -104,7 +88,7 @@ def measure(folder: Path, lang: Lang, profile: Path | None, label: str) -> dict[
     }
     result: dict[str, Any] = {
         "import_seconds": time.perf_counter() - import_started,
-        "rss_after": {"imports": _maxrss_mib()},
+        "rss_after": {"imports": maxrss_mib()},
         "seconds": {},
     }
 
@@ -115,7 +99,7 @@ def measure(folder: Path, lang: Lang, profile: Path | None, label: str) -> dict[
         with context:
             value = run()
         result["seconds"][name] = time.perf_counter() - started
-        result["rss_after"][name] = _maxrss_mib()
+        result["rss_after"][name] = maxrss_mib()
         if profiler and profile:
             profile.mkdir(parents=True, exist_ok=True)
             profiler.dump_stats(profile / f"{label}-{name}.prof")
@@ -138,21 +122,9 @@ def measure(folder: Path, lang: Lang, profile: Path | None, label: str) -> dict[
         pages=len(pages),
         page_bytes_total=sum(page_bytes),
         page_bytes_max=max(page_bytes, default=0),
-        peak_rss_mib=_maxrss_mib(),
+        peak_rss_mib=maxrss_mib(),
         period=assessment.period,
     )
-    return result
-
-
-def _child(args: list[str]) -> dict[str, Any]:
-    """Run this script as a fresh child; its last stdout line is a JSON result."""
-    command = [sys.executable, str(Path(__file__).resolve()), *args]
-    completed = subprocess.run(
-        command, env=_child_env(), cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False
-    )
-    if completed.returncode != 0:
-        raise SystemExit(f"child failed with exit code {completed.returncode}: {shlex.join(args)}")
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -162,7 +134,9 @@ def bench_size(
     """Generate one agency, then measure its review `repeat` times, each in a fresh process."""
     with tempfile.TemporaryDirectory(prefix="skillkit-bench-") as tmp:
         folder = Path(tmp) / "data"
-        made = _child(["--_generate", str(people), str(quarters), str(seed), str(folder)])
+        made = run_child(
+            __file__, ["--_generate", str(people), str(quarters), str(seed), str(folder)]
+        )
         print(
             f"# {people} people x {quarters} quarters: generated {made['rows']} "
             f"in {made['seconds']:.1f} s ({made['csv_bytes'] / 2**20:.1f} MiB of CSV)",
@@ -171,7 +145,7 @@ def bench_size(
         runs = []
         for _ in range(repeat):
             extra = ["--_profile", str(profile)] if profile else []
-            runs.append(_child(["--_measure", str(folder), lang, str(people), *extra]))
+            runs.append(run_child(__file__, ["--_measure", str(folder), lang, str(people), *extra]))
     summary = dict(runs[-1])
     summary["seconds"] = {
         name: statistics.median(run["seconds"][name] for run in runs) for name in STAGES
@@ -188,7 +162,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "| people × quarters | rating rows | load s | assess s | CSV+JSON s | HTML s | total s "
         "| peak RSS MiB | pages | HTML total KiB | mean page KiB |"
     )
-    lines = [header, _rule(header)]
+    lines = [header, rule(header)]
     for r in results:
         s = r["seconds"]
         total_kib = r["page_bytes_total"] / 1024
@@ -199,30 +173,6 @@ def markdown(results: list[dict[str, Any]]) -> str:
             f"| {total_kib:,.0f} | {total_kib / max(r['pages'], 1):,.1f} |"
         )
     return "\n".join(lines)
-
-
-def _rule(header: str) -> str:
-    """Left-align the first column, right-align the numbers."""
-    cells = header.count("|") - 1
-    return "|---|" + "---:|" * (cells - 1)
-
-
-def machine() -> str:
-    """One line on what the numbers were measured with."""
-    import pandas
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
-        f"pandas {pandas.__version__}, {platform.system()} {platform.release()}"
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

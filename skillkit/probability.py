@@ -34,7 +34,6 @@ def ready_probability(
     """Per employee_id, the share of draws in which every rule holds (NaN: not assessed)."""
     people = readiness.people.set_index(readiness.people["employee_id"].astype(str))
     result = pd.Series(np.nan, index=people.index, name="ready_probability")
-    rng = np.random.default_rng(SEED)
     for role_id, group in people.groupby(people["target_role"].astype(str), sort=True):
         if not role_id:
             continue
@@ -42,10 +41,15 @@ def ready_probability(
         window = sustain_window(period, rule.sustain_quarters, reviewed)
         fixed = group[list(FIXED_FLAGS)].fillna(False).astype(bool).all(axis=1).to_numpy()
         ids = group.index.to_series()
+        # The same draws for everyone (common random numbers): a person's figure depends on
+        # their own scores alone, not on who else is in the data or in which order.
+        noise = np.random.default_rng(SEED).standard_normal(
+            (len(window), len(framework.competency_ids), draws)
+        )
         for start in range(0, len(ids), BLOCK):
             block = ids.iloc[start : start + BLOCK]
             cells = window_cells(block, window, role_id, rule, scores, framework)
-            held = _held(cells, len(block), len(window), rule, rubric, draws, rng)
+            held = _held(cells, len(block), len(window), rule, rubric, noise)
             result[block.index] = held * fixed[start : start + BLOCK]
     return result
 
@@ -56,8 +60,7 @@ def _held(
     n_quarters: int,
     rule: ReadinessRule,
     rubric: Rubric,
-    draws: int,
-    rng: np.random.Generator,
+    noise: np.ndarray,
 ) -> np.ndarray:
     """Share of draws in which the level rules hold in every quarter of the window."""
     shape = (n_people, n_quarters, -1)  # window_cells is person × quarter × competency ordered
@@ -66,7 +69,7 @@ def _held(
     required = cells["required"].to_numpy(dtype="float64").reshape(shape)
     weight = cells["weight"].to_numpy(dtype="float64").reshape(shape)
     gate = cells["gate"].to_numpy(dtype=bool).reshape(shape)
-    drawn = score[..., None] + se[..., None] * rng.standard_normal((*score.shape, draws))
+    drawn = score[..., None] + se[..., None] * noise[None]  # person × quarter × comp × draw
     scale = rubric.scale
     level = np.clip(np.floor(drawn + scale.level_tolerance), scale.min, scale.max)
     met = level >= required[..., None]  # a missing score never meets a level

@@ -96,3 +96,18 @@ def test_the_top_of_the_ladder_is_not_assessed_and_draws_repeat(
     assert math.isnan(chance(framework, rubric, scores, readiness_of("F", target="")))
     first = chance(framework, rubric, scores, readiness_of("F"))
     assert chance(framework, rubric, scores, readiness_of("F")) == first  # fixed seed
+
+
+def test_a_persons_chance_does_not_depend_on_who_else_is_assessed(
+    framework: Framework, rubric: Rubric
+) -> None:
+    alone = scores_of(framework, "G", 4.6, 0.05, motivation=(3.75, 0.3))
+    other = scores_of(framework, "A0", 3.9, 0.4)  # sorts first, and has noisy scores
+    both = pd.concat([other, alone], ignore_index=True)
+    pair = Readiness(
+        people=pd.concat([readiness_of("A0").people, readiness_of("G").people]),
+        reasons=pd.DataFrame(),
+        plan=pd.DataFrame(),
+    )
+    found = ready_probability(pair, both, framework, rubric, "2026Q3", QUARTERS)
+    assert found["G"] == chance(framework, rubric, alone, readiness_of("G"))

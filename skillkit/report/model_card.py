@@ -9,26 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 from skillkit.framework import Framework
 from skillkit.model import DataSize, disagreements
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
+from skillkit.report.context import PersonRow
 from skillkit.report.i18n import BAND_NAMES, UI, number, percent, whole
 from skillkit.report.values import optional_float
 
 IMPORTANCES_SHOWN = 8
 DISAGREEMENTS_SHOWN = 15
-
-
-class Listed(Protocol):
-    """What the page knows of a person (a PersonRow)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def href(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +35,7 @@ class ModelCard:
     rules_ready: tuple[tuple[str, str, str, str], ...]
 
 
-def model_card(a: Assessment, rows: Mapping[str, Listed], lang: Lang) -> ModelCard:
+def model_card(a: Assessment, rows: Mapping[str, PersonRow], lang: Lang) -> ModelCard:
     """The card of `a.model`, or a short note of why there is none."""
     ui, result = UI[lang], a.model
     if result is None:

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
 
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
+from skillkit.report.context import PersonRow
 from skillkit.report.grid import nine_box_grid
 from skillkit.report.i18n import UI
 from skillkit.rubric import BANDS_3
-
-
-class Listed(Protocol):
-    """What a page knows of a person: their name, page and band (a PersonRow)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def href(self) -> str: ...
-    @property
-    def band_label(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +44,7 @@ def talent_view(
     a: Assessment,
     grid: pd.DataFrame,
     bench: pd.DataFrame,
-    rows: Mapping[str, Listed],
+    rows: Mapping[str, PersonRow],
     lang: Lang,
     members: Sequence[str] | None = None,
 ) -> TalentView:
@@ -100,7 +90,7 @@ def talent_view(
 
 
 def _bench_row(
-    record: Mapping[Any, Any], rows: Mapping[str, Listed], lang: Lang, named: bool
+    record: Mapping[Any, Any], rows: Mapping[str, PersonRow], lang: Lang, named: bool
 ) -> BenchRow:
     holder = rows[str(record["employee_id"])]
     picked = record["team_candidates"] if named else ()

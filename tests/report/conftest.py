@@ -28,3 +28,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(main, ["review", str(data), "--out", str(root / "out")])
     assert result.exit_code == 0, result.output
     return root / "out"
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`skillkit demo` run once: the HR, team and person pages of the demo agency."""
+    from click.testing import CliRunner
+
+    from skillkit.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out

@@ -7,20 +7,6 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from click.testing import CliRunner
-
-    from skillkit.cli import main
-
-    out = tmp_path_factory.mktemp("talent")
-    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--quiet"])
-    assert result.exit_code == 0, result.output
-    return out
-
 
 def section(html: str) -> str:
     found = re.search(r'<section id="talent">.*?</section>', html, re.DOTALL)
