@@ -147,7 +147,9 @@ def assess_records(
         target,
         reviewed=covered,
     )
-    chance = ready_probability(readiness, scores, framework, rubric, period, covered)
+    chance = ready_probability(
+        readiness, keyed, scores, framework, rubric, period, covered, calibration
+    )
     people_ready = readiness.people.assign(
         ready_probability=readiness.people["employee_id"].astype(str).map(chance).to_numpy()
     )

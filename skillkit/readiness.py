@@ -240,8 +240,7 @@ def window_cells(
         [ids.astype(str), window, list(framework.competency_ids)],
         names=["employee_id", "period", "competency"],
     ).to_frame(index=False)
-    # `se` (for the ready probability) may be absent from hand-built tables: then NaN.
-    columns = ["period", "employee_id", "competency", "level", "score", "se", "evidence"]
+    columns = ["period", "employee_id", "competency", "level", "score", "evidence"]
     wanted = scores[scores["period"].isin(window)].reindex(columns=columns)
     cells = grid.merge(wanted, on=["period", "employee_id", "competency"], how="left")
     cells["required"] = cells["competency"].map(role.targets).astype("float64")
