@@ -238,14 +238,14 @@ def review(
 @click.option(
     "--people",
     type=click.IntRange(12, 100_000),
-    default=60,
+    default=150,  # as skillkit.demo.DEMO_PEOPLE (not imported: --help stays light)
     show_default=True,
     help="Number of people in the agency.",
 )
 @click.option(
     "--quarters",
     type=click.IntRange(2, 40),
-    default=8,
+    default=12,  # as skillkit.demo.DEMO_QUARTERS
     show_default=True,
     help="Quarters of history.",
 )

@@ -17,6 +17,9 @@ Array = NDArray[Any]
 Rng = np.random.Generator
 DEFAULT_LAST_PERIOD = "2026Q3"
 MIN_PEOPLE, MIN_QUARTERS = 12, 2
+# Large and long enough for every part of the review, the promotion model included (it needs
+# 20 promotions and enough quarters for a split in time), and still a few seconds to build.
+DEMO_PEOPLE, DEMO_QUARTERS = 150, 12
 COLUMNS = {
     "people": "employee_id name role team manager_id hire_date role_start gender age_band",
     "ratings": "period employee_id rater_id source competency rating comment",
@@ -54,6 +57,7 @@ DEVELOP = ("Needs to speak up more in client meetings.", "Would like more owners
 # fmt: on
 SPEEDS, SPEED_SHARES = (0.16, 0.07, 0.01, -0.04), (0.15, 0.5, 0.25, 0.1)  # levels a quarter
 NOISE_SD, LENIENCY_SD, SELF_LENIENCY = 0.4, 0.35, 0.4
+SETTLING = 0.02  # levels a quarter after a promotion
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,8 @@ def generate_agency(
     framework: Framework,
     rubric: Rubric,
     *,
-    people: int = 60,
-    quarters: int = 8,
+    people: int = DEMO_PEOPLE,
+    quarters: int = DEMO_QUARTERS,
     seed: int = 7,
     last_period: str = DEFAULT_LAST_PERIOD,
 ) -> dict[str, pd.DataFrame]:
@@ -127,7 +131,8 @@ def _simulate(
     blank = np.isin(np.arange(n), rng.permutation(n)[: round(0.1 * n)])  # role_start unknown
     female = rng.random(n) < 0.5
     n_teams, size = int(team.max()) + 1, len(TEAMS)
-    suffix = [f" {t // size + 1}" if n_teams > size else "" for t in range(n_teams)]
+    copies = [(n_teams - t % size + size - 1) // size for t in range(n_teams)]  # per name
+    suffix = [f" {t // size + 1}" if copies[t] > 1 else "" for t in range(n_teams)]
     team_names = np.array([TEAMS[t % size] + suffix[t] for t in range(n_teams)], object)
     by_id = np.argsort(rank)
     people = _frame(
@@ -227,7 +232,9 @@ def _dates(
     """Hire and role-start quarter ordinals and ISO dates, counted back from the window's end."""
     n = len(rung)
     in_role = np.where(rung == 0, rng.uniform(0.05, 1.6, n), rng.uniform(0.1, 4.5, n))  # years
-    in_role = np.where(group == "ready", quarters / 4 + rng.uniform(0.3, 2.0, n), in_role)
+    # The ready have served the rubric's year in role, and not much more: promotions in the
+    # demo come soon after readiness, and the model learns time in role from its history.
+    in_role = np.where(group == "ready", rng.uniform(1.25, 2.75, n), in_role)
     before = rng.uniform(0.5, 1.5, n) * rung + rng.uniform(0.0, 2.0, n)
     external = (rng.random(n) < 0.3) | (rung == 0)
     tenure = in_role + np.where(external, 0.0, before)
@@ -252,21 +259,29 @@ def _latent(
     speed = rng.choice(SPEEDS, n, p=SPEED_SHARES) + rng.normal(0.0, 0.015, n)
     slope = speed[:, None] + rng.normal(0.0, 0.02, (n, n_comps))
     promoted = (promo_q >= 0)[:, None]
-    slope = np.where(promoted, np.abs(slope) + 0.04, slope)
-    # The promoted were about at their new role's targets when promoted, and grew since.
+    # Promotions follow the truth: the promoted climbed to their new role's bar (as the
+    # readiness rules read it) at their own pace, were promoted on reaching it, and have
+    # grown slowly since, while the new role beds in.
+    bar = targets[rung] + 0.25 + 0.4 * profile
+    climb = np.abs(slope) + 0.04
     since = (quarters - 1 - promo_q)[:, None]
-    grown = targets[rung] - 0.15 + 0.8 * profile + slope * since
-    anchor = np.where(promoted, grown, targets[rung] + offset + profile)  # the latest quarter
+    slope = np.where(promoted, SETTLING, slope)
+    anchor = np.where(promoted, bar + SETTLING * since, targets[rung] + offset + profile)
     ready, close = (group == "ready")[:, None], (group == "close")[:, None]
     gap, horizon = rng.uniform(0.15, 0.5, (n, 1)), rng.uniform(1.5, 3.5, (n, 1))
     near = np.maximum(targets[goal] - gap + 0.3 * profile, targets[rung] + 0.1)
     anchor = np.where(ready, targets[goal] + 0.4 + 0.5 * np.abs(profile), anchor)
     anchor = np.where(close, near, anchor)
-    slope = np.where(ready, rng.uniform(0.04, 0.1, (n, 1)), slope)
+    # Ready only lately: in the demo, as in a well-run agency, people are promoted soon after
+    # they reach the next role's bar, so nobody in its history sat at that bar for long unpromoted.
+    slope = np.where(ready, rng.uniform(0.15, 0.25, (n, 1)), slope)
     slope = np.where(close, np.clip((targets[goal] + 0.2 - near) / horizon, 0.12, 0.25), slope)
     steps = np.arange(quarters)
     rung_q = rung[:, None] - (promoted & (steps[None, :] < promo_q[:, None]))
     path = anchor[:, None, :] + slope[:, None, :] * (steps - quarters + 1)[None, :, None]
+    before = promoted & ~ready & ~close & (steps[None, :] < promo_q[:, None])
+    rising = bar[:, None, :] + climb[:, None, :] * (steps[None, :] - promo_q[:, None])[..., None]
+    path = np.where(before[..., None], rising, path)
     floor = targets[rung_q] + np.minimum(profile, 0.0)[:, None, :] - 0.4  # none far below role
     return np.clip(np.maximum(path, floor), 1.0, 5.0), rung_q
 

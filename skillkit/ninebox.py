@@ -112,6 +112,11 @@ def nine_box(assessment: Assessment) -> pd.DataFrame:
     )[NINE_BOX_COLUMNS]
 
 
+def placed(assessment: Assessment) -> pd.DataFrame:
+    """The 9-box placement the pipeline made, or made now for an assessment built by hand."""
+    return assessment.grid if assessment.grid is not None else nine_box(assessment)
+
+
 def bench(assessment: Assessment, target_role: str = "account-director") -> pd.DataFrame:
     """The candidates behind each holder of `target_role`, in the same team and agency-wide.
 

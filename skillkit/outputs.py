@@ -10,7 +10,7 @@ import pandas as pd
 
 from skillkit import __version__
 from skillkit.models import Lang
-from skillkit.ninebox import nine_box
+from skillkit.ninebox import placed
 from skillkit.pipeline import Assessment
 from skillkit.scoring import SCORE_COLUMNS
 
@@ -66,7 +66,7 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     table["team"] = table["employee_id"].map(teams)
     table["coverage"] = table["coverage"].astype("float64").round(3)
     table["ready_probability"] = table["ready_probability"].astype("float64").round(2)
-    grid = nine_box(a).set_index("employee_id")
+    grid = placed(a).set_index("employee_id")
     for column in ("performance", "potential"):
         table[column] = table["employee_id"].map(grid[column]).astype("float64").round(3)
     table["nine_box"] = table["employee_id"].map(grid["cell"]).fillna("")

@@ -14,7 +14,7 @@ from skillkit.fairness import FairnessAudit, audit
 from skillkit.framework import Framework, load_framework
 from skillkit.history import roles_by_period
 from skillkit.model import PromotionModelResult, train
-from skillkit.ninebox import potential_values
+from skillkit.ninebox import nine_box, potential_values
 from skillkit.probability import ready_probability
 from skillkit.readiness import Readiness, assess
 from skillkit.records import RecordRules, Records, load_records
@@ -46,6 +46,7 @@ class Assessment:
     fairness: FairnessAudit  # for HR's page only: never per person
     warnings: tuple[Problem, ...]
     model: PromotionModelResult | None = None  # decision support beside the rules, if trained
+    grid: pd.DataFrame | None = None  # the 9-box placement (ninebox.nine_box), made once
 
 
 def load_standards(
@@ -178,6 +179,7 @@ def assess_records(
         + _potential_warnings(records, rubric)
         + _history_warnings(records),
     )
+    assessment = replace(assessment, grid=nine_box(assessment))
     return replace(assessment, model=train(assessment)) if model else assessment
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from skillkit import __version__, scoring
 from skillkit.models import Lang
-from skillkit.ninebox import bench, nine_box
+from skillkit.ninebox import bench, placed
 from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
 from skillkit.reliability import self_vs_others
@@ -208,8 +208,8 @@ def build_site(
         perception,
         relied_on_by_team(a, teams),
         _runs(shown, a.period, a.rubric.trend_quarters),
-        nine_box(a),
-        bench(a, a.rubric.readiness.target_role),
+        placed(a),
+        bench(a, a.target_role),
     )
 
 

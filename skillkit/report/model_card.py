@@ -19,6 +19,7 @@ from skillkit.report.i18n import BAND_NAMES, UI, number, percent, whole
 from skillkit.report.values import optional_float
 
 IMPORTANCES_SHOWN = 8
+FEW_HELD_OUT = 10  # held-out promotions below which the card calls its accuracy rough
 DISAGREEMENTS_SHOWN = 15
 
 
@@ -51,6 +52,8 @@ def model_card(a: Assessment, rows: Mapping[str, PersonRow], lang: Lang) -> Mode
         train=_size(result.train, lang),
         test=_size(result.test, lang),
     )
+    if result.test.promotions < FEW_HELD_OUT:
+        summary += " " + ui["model_few_held_out"].format(promotions=result.test.promotions)
     metrics = (
         (ui["roc_auc"], number(result.roc_auc, lang, 2)),
         (ui["brier"], number(result.brier, lang, 3)),

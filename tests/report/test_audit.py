@@ -44,11 +44,30 @@ def test_the_audit_says_which_attributes_it_could_not_find(tmp_path: Path, run_c
     assert "The rubric lists no fairness attributes." not in org
 
 
-def test_the_hr_page_says_why_the_promotion_model_was_not_trained(demo: Path) -> None:
+def test_the_demo_hr_page_carries_the_trained_models_card(demo: Path) -> None:
     org = (demo / "index.html").read_text(encoding="utf-8")
     model = re.search(r'<section id="model">.*?</section>', org, re.DOTALL)
     assert model is not None
-    assert re.search(r"Not trained: \d+ promotions on record, and the model needs at least 20",
+    card = model.group(0)
+    assert "Not trained" not in card
+    assert re.search(r"ROC AUC on the held-out people</th><td[^>]*>0\.\d\d<", card)
+    # The default demo holds out only a few promotions, and the card says so.
+    assert re.search(r"Only \d of the held-out rows were promoted", card)
+    for heading in ("Predicted against observed, held-out people", "What the model leans on"):
+        assert heading in card
+
+
+def test_the_hr_page_says_why_the_promotion_model_was_not_trained(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    from tests.test_cli import write_small_agency
+
+    out = tmp_path / "out"
+    run_cli(["review", str(write_small_agency(tmp_path / "data")), "--out", str(out)])
+    org = (out / "index.html").read_text(encoding="utf-8")
+    model = re.search(r'<section id="model">.*?</section>', org, re.DOTALL)
+    assert model is not None
+    assert re.search(r"Not trained: 0 promotions on record, and the model needs at least 20",
                      model.group(0))  # fmt: skip
     assert "the rules stand alone" in model.group(0)
 
