@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from skillkit.demo_names import DEVELOP, PRAISE, TEAMS, names
 from skillkit.framework import Framework
 from skillkit.periods import from_ordinal, to_ordinal
 from skillkit.rubric import SOURCES, Rubric
@@ -27,33 +28,9 @@ COLUMNS = {
     "promotions": "employee_id period from_role to_role",
 }
 # fmt: off
-TEAMS = ("Retail & FMCG", "Financial Services", "Automotive", "Tech & Telecom", "Healthcare",
-         "Travel & Leisure", "Media & Entertainment", "Energy & Utilities", "Public Sector")
 MEMBER_SHARES = (0.22, 0.28, 0.26, 0.24)  # rungs below the team lead, lowest first
 CLIENT_FACING = ("client-understanding", "communication", "relationship-management",
                  "strategic-advice", "effectiveness")
-FIRST_NAMES = {
-    ("ru", "F"): ("Anna", "Maria", "Elena", "Olga", "Natalia", "Ekaterina", "Irina", "Svetlana",
-                  "Tatiana", "Yulia", "Daria", "Ksenia", "Polina", "Alina"),
-    ("ru", "M"): ("Ivan", "Dmitry", "Alexei", "Sergei", "Andrei", "Mikhail", "Nikolai", "Pavel",
-                  "Artem", "Maxim", "Igor", "Kirill", "Roman", "Yuri"),
-    ("intl", "F"): ("Emma", "Olivia", "Sophie", "Chloe", "Amelia", "Priya", "Aisha", "Mei",
-                    "Sofia", "Lucia", "Hannah", "Fatima", "Claire", "Grace", "Yuki", "Zara"),
-    ("intl", "M"): ("James", "Oliver", "Thomas", "Daniel", "Lucas", "Rahul", "Omar", "Wei",
-                    "Mateo", "Liam", "Noah", "Samuel", "Hugo", "Kenji", "Marco", "Felix"),
-}
-SURNAMES = {  # Russian ones in the masculine form; the feminine adds "a"
-    "ru": ("Petrov", "Ivanov", "Smirnov", "Kuznetsov", "Popov", "Volkov", "Sokolov", "Lebedev",
-           "Kozlov", "Novikov", "Morozov", "Orlov", "Fedorov", "Belov", "Zaitsev", "Pavlov"),
-    "intl": ("Smith", "Brown", "Taylor", "Wilson", "Murphy", "O'Neill", "O'Connor", "D'Souza",
-             "Patel", "Sharma", "Khan", "Chen", "Wang", "Nakamura", "Garcia", "Rossi", "Silva",
-             "Kowalski", "Nielsen", "Dubois", "Schmidt", "Okafor", "Mensah", "Haddad", "Kim"),
-}
-PRAISE = ("Strong quarter on the account.", "Handled the client escalation calmly and well.",
-          'Client said: "best team we have had", well done.', "Very reliable day to day.",
-          "Отличная работа с клиентом.")
-DEVELOP = ("Needs to speak up more in client meetings.", "Would like more ownership of budgets.",
-           "Good progress since last quarter, keep going.", "Contact reports are often late.")
 # fmt: on
 SPEEDS, SPEED_SHARES = (0.16, 0.07, 0.01, -0.04), (0.15, 0.5, 0.25, 0.1)  # levels a quarter
 NOISE_SD, LENIENCY_SD, SELF_LENIENCY = 0.4, 0.35, 0.4
@@ -137,7 +114,7 @@ def _simulate(
     by_id = np.argsort(rank)
     people = _frame(
         "people",
-        *(a[by_id] for a in (ids, _names(female, rng), roles[rung], team_names[team])),
+        *(a[by_id] for a in (ids, names(female, rng), roles[rung], team_names[team])),
         np.where(manager >= 0, ids[manager], "")[by_id],
         hire_iso[by_id],
         np.where(blank, "", start_iso)[by_id],
@@ -284,24 +261,6 @@ def _latent(
     path = np.where(before[..., None], rising, path)
     floor = targets[rung_q] + np.minimum(profile, 0.0)[:, None, :] - 0.4  # none far below role
     return np.clip(np.maximum(path, floor), 1.0, 5.0), rung_q
-
-
-def _names(female: Array, rng: Rng) -> Array:
-    """Realistic names, Russian and international, matching gender; unique while pools last."""
-    origin = np.where(rng.random(len(female)) < 0.45, "ru", "intl")
-    sex = np.where(female, "F", "M")
-    names = np.empty(len(female), dtype=object)
-    for (kind, gender), given in FIRST_NAMES.items():
-        who = np.flatnonzero((origin == kind) & (sex == gender))
-        combos = len(given) * len(SURNAMES[kind])
-        pick = rng.choice(combos, len(who), replace=len(who) > combos)
-        first = np.array(given, object)[pick % len(given)]
-        last = np.array(SURNAMES[kind], object)[pick // len(given)]
-        names[who] = first + " " + last + ("a" if (kind, gender) == ("ru", "F") else "")
-    if not (np.char.find(names.astype(str), "'") >= 0).any():  # an apostrophe, for escaping
-        first_intl = int(np.argmax(origin == "intl"))
-        names[first_intl] = names[first_intl].split(" ")[0] + " O'Neill"
-    return names
 
 
 def _order(*columns: tuple[Array, int]) -> Array:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skillkit import demo, model, periods
+from skillkit import demo, model, model_rows, periods
 from skillkit.framework import Framework
 from skillkit.pipeline import Assessment, assess_records, review
 from skillkit.rubric import PromotionModel, Rubric
@@ -54,7 +54,7 @@ def _with_settings(assessment: Assessment, **settings: int) -> Assessment:
 
 
 def _features(rows: pd.DataFrame) -> list[str]:
-    return [c for c in rows.columns if c not in model.KEY_COLUMNS]
+    return [c for c in rows.columns if c not in model_rows.KEY_COLUMNS]
 
 
 def test_below_the_minimum_the_model_is_not_trained_and_says_why(small: Assessment) -> None:
@@ -85,7 +85,7 @@ def test_too_short_a_history_for_a_split_in_time_is_not_trained(small: Assessmen
 
 
 def test_rows_are_one_per_person_and_quarter_with_a_next_role(small: Assessment) -> None:
-    rows = model.point_in_time_rows(small, HORIZON)
+    rows = model_rows.point_in_time_rows(small, HORIZON)
     assert not rows.duplicated(["employee_id", "period"]).any()
     assert (rows["ordinal"] == periods.ordinals(rows["period"])).all()
     assert rows["ordinal"].max() == periods.to_ordinal(small.period)
@@ -116,8 +116,8 @@ def test_features_at_t_stay_the_same_when_every_later_rating_changes(small: Asse
         small.rubric,
         period=small.period,
     )
-    before = model.point_in_time_rows(small, HORIZON)
-    after = model.point_in_time_rows(changed, HORIZON)
+    before = model_rows.point_in_time_rows(small, HORIZON)
+    after = model_rows.point_in_time_rows(changed, HORIZON)
     upto = periods.to_ordinal(t)
     pd.testing.assert_frame_equal(
         before[before["ordinal"] <= upto], after[after["ordinal"] <= upto]
@@ -142,10 +142,10 @@ def test_features_at_t_equal_those_of_a_review_that_ends_at_t(small: Assessment)
         ratings=records.ratings[~_later(records.ratings, t)],
         kpis=records.kpis[~_later(records.kpis, t)],
     )
-    then = model.point_in_time_rows(
+    then = model_rows.point_in_time_rows(
         assess_records(cut, small.framework, small.rubric, period=t), HORIZON
     )
-    now = model.point_in_time_rows(small, HORIZON)
+    now = model_rows.point_in_time_rows(small, HORIZON)
     now = now[now["ordinal"] <= periods.to_ordinal(t)].reset_index(drop=True)
     keys = ["employee_id", "period", "ordinal", "role"]
     pd.testing.assert_frame_equal(then[keys + _features(then)], now[keys + _features(now)])
@@ -154,7 +154,7 @@ def test_features_at_t_equal_those_of_a_review_that_ends_at_t(small: Assessment)
 
 
 def test_label_counts_only_promotions_in_the_horizon_after_t(small: Assessment) -> None:
-    rows = model.point_in_time_rows(small, HORIZON)
+    rows = model_rows.point_in_time_rows(small, HORIZON)
     end = periods.to_ordinal(small.period)
     promotions = small.records.promotions
     when: dict[str, list[int]] = {}
@@ -181,7 +181,7 @@ def test_label_counts_only_promotions_in_the_horizon_after_t(small: Assessment) 
 def test_split_keeps_people_apart_and_training_outcomes_before_the_test(
     small: Assessment,
 ) -> None:
-    rows = model.point_in_time_rows(small, HORIZON)
+    rows = model_rows.point_in_time_rows(small, HORIZON)
     split = model._split(rows, HORIZON)
     assert not isinstance(split, str), split
     train_rows, test_rows = split
@@ -283,3 +283,25 @@ def test_a_kpi_nobody_reports_is_left_out_rather_than_breaking_training(
     assert result.trained, result.reason
     assert not any(feature.startswith("kpi:") for feature in result.features)
     assert any(feature.startswith("gap:") for feature in result.features)
+
+
+def test_roc_auc_of_many_rows_matches_scikit_learn_ties_included() -> None:
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(5)
+    y = rng.random(40) < 0.3
+    predicted = np.round(rng.random((6, 40)), 1)  # coarse: many ties
+    expected = [roc_auc_score(y, row) for row in predicted]
+    assert model._roc_auc(y, predicted) == pytest.approx(expected, abs=1e-12)
+
+
+def test_permutation_importance_ranks_the_signal_first_and_noise_near_zero() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(2)
+    x = pd.DataFrame({"signal": rng.normal(size=300), "noise": rng.normal(size=300)})
+    y = (x["signal"] + 0.3 * rng.normal(size=300) > 0).to_numpy(dtype=int)
+    fitted = LogisticRegression().fit(x, y)
+    table = model._importances(fitted, x, y).set_index("feature")
+    assert table.index[0] == "signal" and table.loc["signal", "importance"] > 0.3
+    assert abs(table.loc["noise", "importance"]) < 0.02
