@@ -70,7 +70,7 @@ def talent_view(
         band_labels={band: ui[f"band_{band}"] for band in BANDS_3},
         people=people,
     )
-    target = a.framework.role(a.rubric.readiness.target_role).name(lang)
+    target = a.framework.role(a.target_role).name(lang)
     shown = bench if members is None else bench[bench["employee_id"].isin(set(members))]
     agency = bench.iloc[0] if len(bench) else None
     return TalentView(

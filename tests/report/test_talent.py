@@ -7,6 +7,8 @@ import html
 import re
 from pathlib import Path
 
+from tests.conftest import RunCli
+
 
 def section(html: str) -> str:
     found = re.search(r'<section id="talent">.*?</section>', html, re.DOTALL)
@@ -45,5 +47,16 @@ def test_the_team_grid_names_its_own_people_and_no_one_else(demo: Path) -> None:
 def test_the_bench_has_a_row_per_position_of_the_target_role(demo: Path) -> None:
     org = section((demo / "index.html").read_text(encoding="utf-8"))
     holders = [r["name"] for r in readiness(demo) if r["role"] == "account-director"]
+    listed = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>', org)
+    assert sorted(html.unescape(name) for name in listed) == sorted(holders)
+
+
+def test_the_bench_is_for_the_role_the_review_targets(demo: Path, run_cli: RunCli) -> None:
+    out = demo.parent / "targeting-group-heads"
+    run_cli(["review", str(demo / "data"), "--out", str(out), "--target",
+             "group-account-director", "--no-model", "--quiet"])  # fmt: skip
+    org = section((out / "index.html").read_text(encoding="utf-8"))
+    assert "Bench for Group account director" in org
+    holders = [r["name"] for r in readiness(out) if r["role"] == "group-account-director"]
     listed = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>', org)
     assert sorted(html.unescape(name) for name in listed) == sorted(holders)
