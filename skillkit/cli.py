@@ -310,3 +310,15 @@ def validate(data: Path | None, framework: Path | None, rubric: Path | None) -> 
             f"over {n_periods} quarters: ok"
         )
         echo_warnings(records.warnings, quiet=False)
+
+
+def _register() -> None:
+    """Commands kept in modules of their own, one per workflow (click only at import)."""
+    from skillkit import cli_exports, cli_forms, cli_self, cli_workspace
+
+    for module in (cli_workspace, cli_forms, cli_self, cli_exports):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
