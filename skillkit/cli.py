@@ -94,12 +94,15 @@ def write_atomically(out: Path, files: Mapping[str, bytes]) -> None:
 
 
 def earlier_pages(root: Path) -> set[str]:
-    """Pages the previous review listed in OUT/manifest.json (safe relative names only)."""
+    """Files the previous review owned by OUT/manifest.json: its pages (safe relative names
+    only) and its rejected.csv, so that neither outlives the data it was made from."""
     try:
-        listed = json.loads((root / "manifest.json").read_text(encoding="utf-8")).get("pages", [])
+        about = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        listed = about.get("pages", [])
+        owned = {"rejected.csv"} if about.get("rejected_rows") is not None else set()
     except (OSError, ValueError, AttributeError):
         return set()
-    return {
+    return owned | {
         page
         for page in listed
         if isinstance(page, str)
@@ -151,6 +154,7 @@ def _run_review(
     html: bool,
     quiet: bool,
     model: bool = True,
+    skip_invalid: bool = False,
 ) -> Assessment:
     from skillkit.bundled import bundled_file
     from skillkit.framework import DEFAULT_FRAMEWORK
@@ -158,7 +162,15 @@ def _run_review(
     from skillkit.pipeline import review
     from skillkit.rubric import DEFAULT_RUBRIC
 
-    assessment = review(data, framework, rubric, period=period, target=target, model=model)
+    assessment = review(
+        data,
+        framework,
+        rubric,
+        period=period,
+        target=target,
+        model=model,
+        skip_invalid=skip_invalid,
+    )
     standards = {
         "framework": framework or bundled_file("competencies", DEFAULT_FRAMEWORK),
         "rubric": rubric or bundled_file("rubrics", DEFAULT_RUBRIC),
@@ -172,6 +184,16 @@ def _run_review(
     )
     write_atomically(out, files)
     echo_warnings(assessment.warnings, quiet)
+    rejected = assessment.records.rejected
+    if rejected is not None and len(rejected) and not quiet:
+        rows = len(rejected.drop_duplicates(["file", "line"]))
+        click.echo(
+            f"set aside {rows} row{'' if rows == 1 else 's'} with problems "
+            f"(each with its reason in {out / 'rejected.csv'}):",
+            err=True,
+        )
+        for r in rejected.itertuples(index=False):
+            click.echo(f"rejected: {r.file}:{r.line}: {r.column}: {r.reason}", err=True)
     if not quiet:
         bands = assessment.readiness.people["band"].value_counts()
         summary = ", ".join(f"{band} {int(n)}" for band, n in sorted(bands.items()) if band)
@@ -198,6 +220,11 @@ def _run_review(
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Report language.")
 @click.option("--no-html", is_flag=True, help="Write only the CSV and JSON outputs.")
 @click.option("--no-model", is_flag=True, help="Do not train the promotion model.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Set rows with problems aside (listed in OUT/rejected.csv) instead of stopping.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors
 def review(
@@ -210,6 +237,7 @@ def review(
     lang: str,
     no_html: bool,
     no_model: bool,
+    skip_invalid: bool,
     quiet: bool,
 ) -> None:
     """Review DATA (a data folder or an .xlsx workbook) and write reports into --out."""
@@ -224,6 +252,7 @@ def review(
         html=not no_html,
         quiet=quiet,
         model=not no_model,
+        skip_invalid=skip_invalid,
     )
 
 

@@ -132,6 +132,10 @@ def manifest(
             "components": a.calibration.components,
         },
         "lang": lang,
+        # Rows set aside by --skip-invalid (listed in rejected.csv); null when none could be.
+        "rejected_rows": None
+        if a.records.rejected is None
+        else len(a.records.rejected.drop_duplicates(["file", "line"])),
         "generated_at": generated_at,
     }
 
@@ -153,6 +157,9 @@ def build_outputs(
             index=False, lineterminator="\n"
         ),
     }
+    rejected = assessment.records.rejected
+    if rejected is not None:  # --skip-invalid: what was set aside, even when nothing was
+        files["rejected.csv"] = spreadsheet_safe(rejected).to_csv(index=False, lineterminator="\n")
     if html:
         from skillkit.report.render import render_site
 

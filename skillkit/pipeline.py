@@ -77,10 +77,15 @@ def review(
     period: str | None = None,
     target: str | None = None,
     model: bool = True,
+    skip_invalid: bool = False,
 ) -> Assessment:
-    """Load everything from disk and assess it: the call behind `skillkit review`."""
+    """Load everything from disk and assess it: the call behind `skillkit review`.
+
+    With `skip_invalid`, rows with problems are set aside (`records.rejected`) instead of
+    stopping the review.
+    """
     framework, rubric = load_standards(framework_path, rubric_path)
-    records = load_records(Path(data), record_rules(framework, rubric))
+    records = load_records(Path(data), record_rules(framework, rubric), skip_invalid)
     return assess_records(records, framework, rubric, period=period, target=target, model=model)
 
 

@@ -28,6 +28,7 @@ _LIST_LIMIT = 12
 _NUMBERS = frozenset({"rating", "value"})
 _DATES = ("hire_date", "role_start")
 _NA_WHEN_EMPTY = frozenset({"manager_id"})
+REJECTED_COLUMNS = ("file", "line", "column", "reason", "row")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Records:
     promotions: pd.DataFrame  # employee_id, period, from_role, to_role (no rows when absent)
     files: tuple[Path, ...]  # every input file read, sorted (for the manifest's hashes)
     warnings: tuple[Problem, ...]  # non-fatal issues, ordered by file then line
+    # With skip_invalid: the rows set aside (REJECTED_COLUMNS); None when bad rows stop the load.
+    rejected: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -120,24 +123,53 @@ class _Sheet:
         return [c for c in self.frame.columns if c not in self.kind.columns]
 
 
-def load_records(source: Path, rules: RecordRules) -> Records:
-    """Read and validate a data folder or .xlsx workbook; InputError lists every problem found."""
+def load_records(source: Path, rules: RecordRules, skip_invalid: bool = False) -> Records:
+    """Read and validate a data folder or .xlsx workbook; InputError lists every problem found.
+
+    With `skip_invalid`, rows with problems are set aside instead (`Records.rejected`), and the
+    checks run again on what is left, since a row set aside can leave others pointing at it (a
+    rating of a person whose row was rejected). Problems that are not about one row (a missing
+    file or column, an unreadable file) still stop the load.
+    """
+    errors: list[Problem] = []
+    read_notes: list[Problem] = []
+    tables, files, label = _read_source(Path(source), errors, read_notes)
+    sheets = {n: _Sheet(k, tables[n], label.format(n)) for k in KINDS if (n := k.name) in tables}
+    rejected: list[tuple[Problem, str]] = []
+    while True:
+        found, notes = _check_all(sheets, rules)
+        errors += found
+        row_level = [p for p in errors if _about_one_row(p, sheets)]
+        if not skip_invalid or not errors or len(row_level) < len(errors):
+            break
+        rejected += _set_aside(sheets, row_level)
+        errors = []
+    if errors:
+        raise InputError(_ordered(errors, sheets))
+    people = sheets.get("people")
+    return Records(
+        people=_typed(PEOPLE, people, people.extras() if people else ()),
+        ratings=_typed(RATINGS, sheets.get("ratings")),
+        kpis=_typed(KPIS, sheets.get("kpis")),
+        promotions=_typed(PROMOTIONS, sheets.get("promotions")),
+        files=tuple(sorted(files)),
+        warnings=tuple(_ordered(read_notes + notes, sheets)),
+        rejected=_rejected_table(rejected) if skip_invalid else None,
+    )
+
+
+def _check_all(
+    sheets: dict[str, _Sheet], rules: RecordRules
+) -> tuple[list[Problem], list[Problem]]:
+    """Every check on the tables as they stand: errors and warnings."""
     errors: list[Problem] = []
     notes: list[Problem] = []
-    tables, files, label = _read_source(Path(source), errors, notes)
-    sheets = {n: _Sheet(k, tables[n], label.format(n)) for k in KINDS if (n := k.name) in tables}
     people, ratings = sheets.get("people"), sheets.get("ratings")
     known = people if people is not None and people.has("employee_id") else None
     if known is not None and known.frame.empty:
         # Without a single person every rating would be "unknown": say the one thing that matters.
-        errors.append(
-            Problem(
-                known.table.display,
-                1,
-                "employee_id",
-                "no people listed (the file has only its header)",
-            )
-        )
+        message = "no people listed (the file has only its header)"
+        errors.append(Problem(known.table.display, 1, "employee_id", message))
         known = None
     for sheet in sheets.values():
         _check_header(sheet, errors, notes)
@@ -148,16 +180,44 @@ def load_records(source: Path, rules: RecordRules) -> Records:
         unrated = known.filled("employee_id") & ~rated
         message = "no ratings for {employee_id!r} in {label}"
         _flag(notes, known, unrated, "employee_id", message, label=ratings.label)
-    if errors:
-        raise InputError(_ordered(errors, sheets))
-    return Records(
-        people=_typed(PEOPLE, people, people.extras() if people else ()),
-        ratings=_typed(RATINGS, ratings),
-        kpis=_typed(KPIS, sheets.get("kpis")),
-        promotions=_typed(PROMOTIONS, sheets.get("promotions")),
-        files=tuple(sorted(files)),
-        warnings=tuple(_ordered(notes, sheets)),
+    return errors, notes
+
+
+def _about_one_row(problem: Problem, sheets: dict[str, _Sheet]) -> bool:
+    """A problem with one data row of a table that was read (not the header, not the file)."""
+    displays = {sheet.table.display for sheet in sheets.values()}
+    return problem.line is not None and problem.line > 1 and problem.file in displays
+
+
+def _set_aside(sheets: dict[str, _Sheet], problems: list[Problem]) -> list[tuple[Problem, str]]:
+    """Drop the rows the problems are about; each problem with the row's cells as text."""
+    by_file: dict[str, set[int]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, set()).add(int(problem.line or 0))
+    texts: dict[tuple[str, int], str] = {}
+    for name, sheet in list(sheets.items()):
+        lines = by_file.get(sheet.table.display)
+        if not lines:
+            continue
+        drop = np.isin(sheet.table.lines, list(lines))
+        for row in np.flatnonzero(drop).tolist():
+            cells = sheet.frame.iloc[row]
+            text = "; ".join(f"{c}={v}" for c, v in cells.items() if v != "")
+            texts[(sheet.table.display, int(sheet.table.lines[row]))] = text
+        kept = sheet.frame.loc[~drop].reset_index(drop=True)
+        table = tabular.Table(sheet.table.display, kept, sheet.table.lines[~drop])
+        sheets[name] = _Sheet(sheet.kind, table, sheet.label)
+    # A row the reader could not split into cells (wrong field count) has no cells to show.
+    return [(p, texts.get((p.file, int(p.line or 0)), "")) for p in problems]
+
+
+def _rejected_table(rejected: list[tuple[Problem, str]]) -> pd.DataFrame:
+    """One row per problem of a row set aside, by file and line: where, why, and the row."""
+    table = pd.DataFrame(
+        [(p.file, p.line, p.where, p.message, row) for p, row in rejected],
+        columns=list(REJECTED_COLUMNS),
     )
+    return table.sort_values(["file", "line"], kind="stable", ignore_index=True)
 
 
 def _read_source(

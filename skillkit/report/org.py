@@ -10,6 +10,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from skillkit.models import Lang
+from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
 from skillkit.report import charts
 from skillkit.report.audit import FairnessView, fairness_view
@@ -47,6 +48,18 @@ class Headcount:
 
 
 @dataclass(frozen=True)
+class RejectedView:
+    """Rows --skip-invalid set aside: where, which column, why (the first REJECTED_SHOWN)."""
+
+    note: str
+    rows: tuple[tuple[str, str, str], ...]
+    more: str  # how many more are only in rejected.csv ("" when none)
+
+
+REJECTED_SHOWN = 100
+
+
+@dataclass(frozen=True)
 class OrgPage:
     """The organisation report for HR."""
 
@@ -59,6 +72,7 @@ class OrgPage:
     target_name: str
     closest: tuple[PersonRow, ...]
     warnings: tuple[str, ...]
+    rejected: RejectedView | None  # None: the review stops on bad rows rather than set them aside
     insufficient: tuple[PersonRow, ...]
     insufficient_cells: str
     teams: tuple[tuple[str, str], ...]
@@ -106,6 +120,7 @@ def org_page(site: SiteIndex) -> OrgPage:
         target_name=target_name,
         closest=tuple(site.rows[e] for e in closest_ids),
         warnings=tuple(str(w) for w in a.warnings),
+        rejected=_rejected(a, ui),
         insufficient=tuple(site.rows[e] for e in sorted(lacking)),
         insufficient_cells=ui["insufficient_cells"].format(
             n=n_bad, total=len(latest), period=a.period
@@ -186,3 +201,22 @@ def _mean_cell(values: tuple[float, float] | None, lang: Lang) -> Cell:
     sign = "+" if diff >= 0 else "−"
     title = f"{UI[lang]['mean_level']} {number(level, lang)} ({sign}{number(abs(diff), lang)})"
     return Cell(number(level, lang), css, title)
+
+
+def _rejected(a: Assessment, ui: Mapping[str, str]) -> RejectedView | None:
+    """The rows set aside, for the data-quality section (their cells stay in rejected.csv)."""
+    table = a.records.rejected
+    if table is None:
+        return None
+    rows = len(table.drop_duplicates(["file", "line"]))
+    shown = table.head(REJECTED_SHOWN)
+    return RejectedView(
+        note=ui["rejected_note"].format(rows=rows) if rows else ui["rejected_none"],
+        rows=tuple(
+            (f"{r.file}:{r.line}", str(r.column), str(r.reason))
+            for r in shown.itertuples(index=False)
+        ),
+        more=ui["rejected_more"].format(more=len(table) - len(shown))
+        if len(table) > len(shown)
+        else "",
+    )
