@@ -111,6 +111,29 @@ def earlier_pages(root: Path) -> set[str]:
     }
 
 
+class PageProgress:
+    """A progress bar for the pages on a terminal (stderr), nothing otherwise or with --quiet."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __enter__(self) -> PageProgress:
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:  # the number of pages is known only once rendering starts
+            self.bar = click.progressbar(length=total, label="Writing pages", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 def echo_warnings(warnings: tuple[Problem, ...], quiet: bool) -> None:
     """Warnings never stop a run, but are never silent either."""
     if quiet:
@@ -175,13 +198,15 @@ def _run_review(
         "framework": framework or bundled_file("competencies", DEFAULT_FRAMEWORK),
         "rubric": rubric or bundled_file("rubrics", DEFAULT_RUBRIC),
     }
-    files = build_outputs(
-        assessment,
-        lang=cast("Lang", lang),
-        generated_at=generated_at(),
-        standards=standards,
-        html=html,
-    )
+    with PageProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        files = build_outputs(
+            assessment,
+            lang=cast("Lang", lang),
+            generated_at=generated_at(),
+            standards=standards,
+            html=html,
+            progress=progress,
+        )
     write_atomically(out, files)
     echo_warnings(assessment.warnings, quiet)
     rejected = assessment.records.rejected

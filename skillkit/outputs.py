@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -147,8 +148,12 @@ def build_outputs(
     generated_at: str,
     standards: dict[str, Path],
     html: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, bytes]:
-    """Every output file of a review: CSVs, manifest and (unless `html` is off) the pages."""
+    """Every output file of a review: CSVs, manifest and (unless `html` is off) the pages.
+
+    `progress(done, total)` is called after each page, for a caller that shows progress.
+    """
     files = {
         "scores.csv": spreadsheet_safe(scores_table(assessment)).to_csv(
             index=False, lineterminator="\n"
@@ -163,7 +168,7 @@ def build_outputs(
     if html:
         from skillkit.report.render import render_site
 
-        files.update(render_site(assessment, lang, generated_at))
+        files.update(render_site(assessment, lang, generated_at, progress))
     about = manifest(assessment, generated_at, lang, standards)
     # The pages this run owns: the next run removes those it no longer writes, and no others.
     about["pages"] = sorted(name for name in files if name.endswith(".html"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -87,21 +87,36 @@ def slugs(ids: Iterable[str]) -> dict[str, str]:
     return result
 
 
-def render_site(assessment: Assessment, lang: Lang, generated_at: str) -> dict[str, str]:
-    """Every page of the review, keyed by its path relative to the output folder."""
+def render_site(
+    assessment: Assessment,
+    lang: Lang,
+    generated_at: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, str]:
+    """Every page of the review, keyed by its path relative to the output folder.
+
+    `progress(done, total)` is called after each page (the CLI draws a bar on a terminal).
+    """
     people = assessment.people
     person_slugs = slugs(people["employee_id"].astype(str))
     team_slugs = slugs(people["team"].astype(str))
     site = build_site(assessment, lang, generated_at, person_slugs, team_slugs)
     env = environment()
+    teams = team_members(assessment)
+    inputs = person_inputs(assessment, site.scores)
+    total = 1 + len(teams) + len(inputs)
+    report = progress or (lambda done, total: None)
     pages = {"index.html": env.get_template("org.html").render(page=org_page(site))}
+    report(len(pages), total)
     team_template = env.get_template("team.html")
-    for team, members in team_members(assessment).items():
+    for team, members in teams.items():
         page = team_page(site, team, members)
         pages[f"teams/{team_slugs[team]}.html"] = team_template.render(page=page)
+        report(len(pages), total)
     person_template = env.get_template("person.html")
-    for employee, data in person_inputs(assessment, site.scores).items():
+    for employee, data in inputs.items():
         pages[f"people/{person_slugs[employee]}.html"] = person_template.render(
             page=person_page(site, employee, data)
         )
+        report(len(pages), total)
     return pages
