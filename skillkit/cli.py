@@ -66,15 +66,23 @@ def generated_at() -> str:
 
 
 def write_atomically(out: Path, files: Mapping[str, bytes]) -> None:
-    """Stage every file beside OUT, then move each into place: all files or none land."""
+    """Stage every file, then move it into place: all files land, or none.
+
+    A new OUT is built whole in a temporary folder beside it and renamed into place in one
+    step. An existing OUT may hold the user's own files, so there each staged file replaces
+    its namesake; staging inside OUT keeps every move on one file system, where a rename
+    cannot fail half-way for want of space.
+    """
+    fresh = not out.exists()
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        root = out.resolve()
-        staging = Path(tempfile.mkdtemp(prefix=".skillkit-", dir=root))
+        parent = (out.parent if fresh else out).resolve()
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".skillkit-", dir=parent))
     except OSError as exc:
         problem = Problem(str(out), None, "--out", f"cannot write here: {exc.strerror}")
         raise InputError([problem]) from None
-    previous = earlier_pages(root)
+    root = parent / out.name if fresh else parent
+    previous = set() if fresh else earlier_pages(root)
     try:
         for relative, content in files.items():
             target = (root / relative).resolve()
@@ -83,6 +91,12 @@ def write_atomically(out: Path, files: Mapping[str, bytes]) -> None:
             staged = staging / relative
             staged.parent.mkdir(parents=True, exist_ok=True)
             staged.write_bytes(content)
+        if fresh:
+            staging.rename(root)
+            mask = os.umask(0)  # mkdtemp's folder is private; OUT gets the usual permissions
+            os.umask(mask)
+            root.chmod(0o777 & ~mask)
+            return
         for relative in files:
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             (staging / relative).replace(root / relative)
