@@ -105,7 +105,11 @@ def assess_records(
     # with only empty ratings must not become "the latest" and leave everyone without evidence.
     observed = records.ratings.dropna(subset=["rating"])
     available = sorted(observed["period"].astype(str).unique(), key=periods.to_ordinal)
-    period = _choose_period(period, available)
+    # By default, the latest quarter others have rated: self-assessments sent in before the
+    # managers' forms must not make an all-but-empty quarter "the latest".
+    by_others = observed.loc[observed["source"].astype(str) != "self", "period"].astype(str)
+    latest = max(by_others.unique(), key=periods.to_ordinal, default=None)
+    period = _choose_period(period or latest, available)
     target = target or rubric.readiness.target_role
     if target not in framework.role_ids:
         raise InputError(

@@ -83,8 +83,8 @@ RunCli = Callable[..., Result]
 def run_cli() -> RunCli:
     """Invoke the CLI in-process; assert the exit code; re-raise real exceptions (bugs)."""
 
-    def run(args: Sequence[str], expect: int = 0) -> Result:
-        result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+    def run(args: Sequence[str], expect: int = 0, input: str | None = None) -> Result:
+        result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=True)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         assert result.exit_code == expect, (result.output, result.stderr)

@@ -738,3 +738,17 @@ def test_a_single_peers_rating_is_not_shown_on_the_person_page(tmp_path: Path) -
     cli(["review", str(write_folder(tmp_path / "data", people, ratings)), "--out", str(out)])
     page = (out / "people" / "E1.html").read_text(encoding="utf-8")
     assert ">3.50<" not in page and ">3.5<" not in page
+
+
+def test_self_ratings_alone_do_not_make_a_quarter_the_latest_but_can_be_chosen(
+    tmp_path: Path,
+) -> None:
+    # Self-assessments for 2026Q4 arrive before the managers' forms: by default the review
+    # stays on 2026Q3; asked for 2026Q4 it reviews it, everyone short of evidence.
+    ratings = rated("2026Q3", "A1", "M9", at("account-executive"))
+    ratings += rated("2026Q4", "A1", "A1", at("account-executive"), "self")
+    data = write_folder(tmp_path / "data", [person("A1", "account-executive")], ratings)
+    assert review(data, model=False).period == "2026Q3"
+    chosen = review(data, period="2026Q4", model=False)
+    assert chosen.period == "2026Q4"
+    assert set(chosen.readiness.people["band"]) == {"insufficient-evidence"}
