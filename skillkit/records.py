@@ -288,7 +288,7 @@ def _check_people(sheet: _Sheet, rules: RecordRules, errors: list[Problem]) -> N
     _check_known(sheet, "role", rules.roles, "role", errors)
     for column in _DATES:
         if sheet.has(column):
-            message = f"expected an ISO date like 2024-03-01, got {{{column}!r}}"
+            message = f"expected a date like 2024-03-01 or 01.03.2024, got {{{column}!r}}"
             _flag(errors, sheet, tabular.dates(sheet.frame[column])[1], column, message)
     if not sheet.has("employee_id"):
         return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,6 +20,11 @@ from skillkit.report.team import team_members, team_page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SLUG_LENGTH = 80  # with a suffix and .html, well inside every file system's 255
+# Device names Windows reserves in any case and with any extension: CON.html cannot be created.
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{port}{i}" for port in ("com", "lpt") for i in range(10)}
+)
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _ROMAN = [
     "a",
@@ -75,16 +82,37 @@ def environment() -> Environment:
 def slugs(ids: Iterable[str]) -> dict[str, str]:
     """Safe, unique, readable ASCII file names for ids: Cyrillic transliterated, no separators."""
     result: dict[str, str] = {}
+    # Compared lower-cased: names differing only in case are one file on Windows and macOS.
     taken: set[str] = set()
-    for original in sorted(set(ids)):
-        base = _UNSAFE.sub("-", original.translate(_LATIN)).strip(".-")[:80] or "item"
-        base = base.replace("..", "-")
-        slug, n = base, 2
+    suffixes: dict[str, int] = {}  # next number to try per base, so many clashes stay linear
+    bases = {original: _slug_base(original) for original in set(ids)}
+    # Ids that already are safe names claim them first: `a-b` stays a-b.html whatever `a/b` does.
+    for original in sorted(bases, key=lambda i: (bases[i] != i, i)):
+        base = bases[original]
+        slug, n = base, suffixes.get(base.lower(), 2)
         while slug.lower() in taken:
             slug, n = f"{base}-{n}", n + 1
+        suffixes[base.lower()] = n
         taken.add(slug.lower())
         result[original] = slug
     return result
+
+
+def _slug_base(original: str) -> str:
+    """One id as a safe file name stem, before making it unique."""
+    text = unicodedata.normalize("NFC", original).translate(_LATIN)  # й typed as и + breve too
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))  # é → e, not a dash
+    base = _UNSAFE.sub("-", text).replace("..", "-").strip(".-")
+    if len(base) > _SLUG_LENGTH:
+        # A cut id could meet another cut the same way: a digest of the whole id keeps it apart.
+        digest = hashlib.sha256(original.encode("utf-8")).hexdigest()[:8]
+        base = f"{base[: _SLUG_LENGTH - 9].rstrip('.-')}-{digest}"
+    base = base or "item"
+    stem = base.split(".", 1)[0]
+    if stem.lower() in _RESERVED:  # Windows will not create CON.html, nul.txt.html, COM1.html
+        base = f"{stem}_{base[len(stem) :]}"
+    return base
 
 
 def render_site(
