@@ -2,158 +2,29 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from skillkit import __version__
-from skillkit.errors import InputError, Problem
+from skillkit.cli_common import (
+    LANG,
+    PageProgress,
+    echo_warnings,
+    framework_option,
+    generated_at,
+    period_option,
+    reports_user_errors,
+    rubric_option,
+    target_option,
+    write_files,
+)
 
 if TYPE_CHECKING:
     from skillkit.models import Lang
     from skillkit.pipeline import Assessment
-
-F = TypeVar("F", bound=Callable[..., Any])
-LANG = click.Choice(["en", "ru"])
-EXIT_INPUT = 2
-PAGE_FOLDERS = ("people", "teams")  # folders whose pages belong to skillkit alone
-
-
-def reports_user_errors(command: F) -> F:
-    """Print input problems as `file:line: where: message` and exit 2; bugs keep their traceback."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except InputError as error:
-            for problem in error.problems:
-                click.echo(str(problem), err=True)
-            click.echo(
-                f"skillkit: stopped on {len(error.problems)} problem(s).",
-                err=True,
-            )
-            sys.exit(EXIT_INPUT)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def generated_at() -> str:
-    """Now in UTC, or SOURCE_DATE_EPOCH when set (for byte-identical reruns)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and not epoch.isdigit():
-        raise InputError(
-            [
-                Problem(
-                    "SOURCE_DATE_EPOCH",
-                    None,
-                    "",
-                    f"expected whole seconds since 1970, got {epoch!r}",
-                )
-            ]
-        )
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def write_atomically(out: Path, files: Mapping[str, bytes]) -> None:
-    """Stage every file, then move it into place: all files land, or none.
-
-    A new OUT is built whole in a temporary folder beside it and renamed into place in one
-    step. An existing OUT may hold the user's own files, so there each staged file replaces
-    its namesake; staging inside OUT keeps every move on one file system, where a rename
-    cannot fail half-way for want of space.
-    """
-    fresh = not out.exists()
-    try:
-        parent = (out.parent if fresh else out).resolve()
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".skillkit-", dir=parent))
-    except OSError as exc:
-        problem = Problem(str(out), None, "--out", f"cannot write here: {exc.strerror}")
-        raise InputError([problem]) from None
-    root = parent / out.name if fresh else parent
-    previous = set() if fresh else earlier_pages(root)
-    try:
-        for relative, content in files.items():
-            target = (root / relative).resolve()
-            if root not in target.parents:
-                raise ValueError(f"refusing to write outside {root}: {relative}")
-            staged = staging / relative
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(content)
-        if fresh:
-            staging.rename(root)
-            mask = os.umask(0)  # mkdtemp's folder is private; OUT gets the usual permissions
-            os.umask(mask)
-            root.chmod(0o777 & ~mask)
-            return
-        for relative in files:
-            (root / relative).parent.mkdir(parents=True, exist_ok=True)
-            (staging / relative).replace(root / relative)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    # A leaver's page must not linger; only pages an earlier run wrote itself are removed.
-    for page in previous - set(files):
-        (root / page).unlink(missing_ok=True)
-
-
-def earlier_pages(root: Path) -> set[str]:
-    """Files the previous review owned by OUT/manifest.json: its pages (safe relative names
-    only) and its rejected.csv, so that neither outlives the data it was made from."""
-    try:
-        about = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-        listed = about.get("pages", [])
-        owned = {"rejected.csv"} if about.get("rejected_rows") is not None else set()
-    except (OSError, ValueError, AttributeError):
-        return set()
-    return owned | {
-        page
-        for page in listed
-        if isinstance(page, str)
-        and page.endswith(".html")
-        and (root / page).resolve().parent in {root / folder for folder in PAGE_FOLDERS}
-    }
-
-
-class PageProgress:
-    """A progress bar for the pages on a terminal (stderr), nothing otherwise or with --quiet."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: Any = None
-
-    def __enter__(self) -> PageProgress:
-        return self
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:  # the number of pages is known only once rendering starts
-            self.bar = click.progressbar(length=total, label="Writing pages", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
-def echo_warnings(warnings: tuple[Problem, ...], quiet: bool) -> None:
-    """Warnings never stop a run, but are never silent either."""
-    if quiet:
-        return
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -165,18 +36,6 @@ def main() -> None:
     .xlsx workbook, scores every competency per quarter, decides who is ready for account
     director, and writes HTML reports for HR, managers and each person, plus CSVs.
     """
-
-
-framework_option = click.option(
-    "--framework",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Competency framework YAML (default: bundled).",
-)
-rubric_option = click.option(
-    "--rubric",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Rubric YAML (default: bundled).",
-)
 
 
 def _run_review(
@@ -221,7 +80,7 @@ def _run_review(
             html=html,
             progress=progress,
         )
-    write_atomically(out, files)
+    write_files(out, files, prune_pages=True)
     echo_warnings(assessment.warnings, quiet)
     rejected = assessment.records.rejected
     if rejected is not None and len(rejected) and not quiet:
@@ -247,8 +106,8 @@ def _run_review(
 @click.argument("data", type=click.Path(exists=True, path_type=Path))
 @framework_option
 @rubric_option
-@click.option("--period", help="Quarter to review, e.g. 2026Q3 (default: the latest in the data).")
-@click.option("--target", help="Target role id (default: the rubric's, account-director).")
+@period_option
+@target_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -332,7 +191,7 @@ def demo(out: Path, people: int, quarters: int, seed: int, lang: str, quiet: boo
         f"data/{name}.csv": frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
         for name, frame in tables.items()
     }
-    write_atomically(out, files)
+    write_files(out, files)
     if not quiet:
         click.echo(
             f"Wrote a demo agency of {people} people over {quarters} quarters to {out / 'data'}"

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-# Options as cli.py spells them. They are not imported from there: cli.py imports this module
-# while it is still loading, and importing it back here would tie the two in a cycle.
+from skillkit.cli_common import (
+    framework_option,
+    period_option,
+    replace_files,
+    reports_user_errors,
+    rubric_option,
+    target_option,
+)
+
 FORMATS = ("table", "csv", "xlsx", "json")  # as skillkit.exports.FORMATS (no pandas at import)
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
 
@@ -21,20 +26,10 @@ def _options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options `score` and `readiness` share, in the order `--help` lists them."""
     options = [
         click.argument("data", type=click.Path(exists=True, path_type=Path)),
-        click.option(
-            "--framework",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Competency framework YAML (default: bundled).",
-        ),
-        click.option(
-            "--rubric",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Rubric YAML (default: bundled).",
-        ),
-        click.option(
-            "--period", help="Quarter to review, e.g. 2026Q3 (default: the latest in the data)."
-        ),
-        click.option("--target", help="Target role id (default: the rubric's, account-director)."),
+        framework_option,
+        rubric_option,
+        period_option,
+        target_option,
         click.option(
             "--lang",
             type=click.Choice(["en", "ru"]),
@@ -73,84 +68,29 @@ def _options(command: Callable[..., Any]) -> Callable[..., Any]:
 @_options
 @click.option("--all-periods", is_flag=True, help="Every quarter up to --period, not just it.")
 @click.option("--no-model", is_flag=True, help="Accepted as readiness does; scores need no model.")
-def score(
-    data: Path,
-    framework: Path | None,
-    rubric: Path | None,
-    period: str | None,
-    target: str | None,
-    lang: str,
-    fmt: str | None,
-    output: Path | None,
-    employees: tuple[str, ...],
-    team: str | None,
-    all_periods: bool,
-    no_model: bool,
-) -> None:
+@reports_user_errors
+def score(no_model: bool, **options: Any) -> None:
     """Competency levels per person in DATA: the rows of scores.csv, for one quarter or all.
 
     The terminal shows level/target per person and competency; csv, xlsx and json hold
     every column of scores.csv.
     """
-    from skillkit.cli import reports_user_errors
-
-    chosen = _chosen_format(fmt, output)
-    reports_user_errors(_export)(
-        "score",
-        data,
-        framework=framework,
-        rubric=rubric,
-        period=period,
-        target=target,
-        lang=lang,
-        fmt=chosen,
-        output=output,
-        employees=employees,
-        team=team,
-        model=False,  # the model feeds readiness only; skip the cost of training it
-        all_periods=all_periods,
-    )
+    del no_model  # the model feeds readiness only: scores skip the cost of training it
+    _export("score", model=False, **options)
 
 
 @click.command()
 @_options
 @click.option("--no-model", is_flag=True, help="Do not train the promotion model.")
-def readiness(
-    data: Path,
-    framework: Path | None,
-    rubric: Path | None,
-    period: str | None,
-    target: str | None,
-    lang: str,
-    fmt: str | None,
-    output: Path | None,
-    employees: tuple[str, ...],
-    team: str | None,
-    no_model: bool,
-) -> None:
+@reports_user_errors
+def readiness(no_model: bool, **options: Any) -> None:
     """Who is ready for the target role in DATA: the rows of readiness.csv.
 
     The terminal lists the readiest first with role, band, the chance of being ready now,
     the projected quarter and the main reason; csv, xlsx and json hold every column of
     readiness.csv, in its order.
     """
-    from skillkit.cli import reports_user_errors
-
-    chosen = _chosen_format(fmt, output)
-    reports_user_errors(_export)(
-        "readiness",
-        data,
-        framework=framework,
-        rubric=rubric,
-        period=period,
-        target=target,
-        lang=lang,
-        fmt=chosen,
-        output=output,
-        employees=employees,
-        team=team,
-        model=not no_model,
-    )
+    _export("readiness", model=not no_model, **options)
 
 
 def _chosen_format(fmt: str | None, output: Path | None) -> str:
@@ -173,22 +113,24 @@ def _chosen_format(fmt: str | None, output: Path | None) -> str:
 
 def _export(
     kind: str,
-    data: Path,
     *,
+    data: Path,
     framework: Path | None,
     rubric: Path | None,
     period: str | None,
     target: str | None,
     lang: str,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     employees: tuple[str, ...],
     team: str | None,
     model: bool,
     all_periods: bool = False,
 ) -> None:
-    from skillkit import exports
-    from skillkit.cli import echo_warnings, generated_at
+    """Review DATA and give back one of its tables in the chosen format."""
+    fmt = _chosen_format(fmt, output)  # a contradiction is told before the data is read
+    from skillkit import exports, terminal_exports
+    from skillkit.cli_common import echo_warnings, generated_at
     from skillkit.models import Lang
     from skillkit.pipeline import review
 
@@ -198,10 +140,10 @@ def _export(
         table = exports.score_rows(
             assessment, all_periods=all_periods, employees=employees, team=team
         )
-        render = exports.scores_text
+        render = terminal_exports.scores_text
     else:
         table = exports.readiness_rows(assessment, language, employees=employees, team=team)
-        render = exports.readiness_text
+        render = terminal_exports.readiness_text
     echo_warnings(assessment.warnings, quiet=False)
     if fmt == "table":
         width = shutil.get_terminal_size().columns  # COLUMNS overrides; 80 when not a terminal
@@ -219,40 +161,8 @@ def _export(
     if output is None:
         click.echo(content, nl=False)
         return
-    _write_file(output, content)
+    replace_files({output: content})
     click.echo(f"Wrote {len(table)} {kind} rows to {output}")
-
-
-def _write_file(path: Path, content: bytes) -> None:
-    """Write `content` to a temp file beside `path`, then rename: never a partial file there."""
-    from skillkit.errors import InputError, Problem
-
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # The file gets the mode a plain write would give it (a temp file starts private).
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.chmod(mode)
-        temporary.replace(path)
-    except OSError as exc:
-        problem = Problem(str(path), None, "-o", f"cannot write here: {exc.strerror or exc}")
-        raise InputError([problem]) from None
-    finally:
-        if temporary is not None:  # gone once renamed; left behind only by a failure
-            temporary.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 COMMANDS: list[click.Command] = [score, readiness]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
 
 import click
 
-# Only click here: `skillkit --help` imports this module and must stay instant. The commands
-# import the library, and skillkit.cli's helpers, inside their bodies.
-_STANDARD = click.Path(exists=True, dir_okay=False, path_type=Path)
+from skillkit.cli_common import framework_option, reports_user_errors, rubric_option
+
+# Only click and cli_common here: `skillkit --help` imports this module and must stay instant.
+# The commands import the library inside their bodies.
 
 
 @click.command()
@@ -25,8 +23,8 @@ _STANDARD = click.Path(exists=True, dir_okay=False, path_type=Path)
     show_default=True,
     help="Folder for the forms (existing forms there are never overwritten).",
 )
-@click.option("--framework", type=_STANDARD, help="Competency framework YAML (default: bundled).")
-@click.option("--rubric", type=_STANDARD, help="Rubric YAML (default: bundled).")
+@framework_option
+@rubric_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ru"]),
@@ -35,6 +33,7 @@ _STANDARD = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Language of the forms.",
 )
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@reports_user_errors
 def template(
     data: Path,
     period: str,
@@ -45,21 +44,7 @@ def template(
     quiet: bool,
 ) -> None:
     """Write one .xlsx rating form per manager (their reports × competencies) into --out."""
-    from skillkit.cli import reports_user_errors
-
-    reports_user_errors(_template)(data, period, out, framework, rubric, lang, quiet)
-
-
-def _template(
-    data: Path,
-    period: str,
-    out: Path,
-    framework: Path | None,
-    rubric: Path | None,
-    lang: str,
-    quiet: bool,
-) -> None:
-    from skillkit.cli import generated_at
+    from skillkit.cli_common import generated_at, write_files
     from skillkit.errors import InputError, Problem
     from skillkit.forms import build_forms, check_period
     from skillkit.models import Lang
@@ -82,7 +67,7 @@ def _template(
     ]
     if taken:
         raise InputError(taken)
-    write_beside(out, forms)
+    write_files(out, forms)
     if not quiet:
         click.echo(f"Wrote {len(forms)} rating form(s) for {period} to {out}.")
 
@@ -96,29 +81,22 @@ def _template(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Data folder whose ratings.csv receives the ratings.",
 )
-@click.option("--framework", type=_STANDARD, help="Competency framework YAML (default: bundled).")
-@click.option("--rubric", type=_STANDARD, help="Rubric YAML (default: bundled).")
+@framework_option
+@rubric_option
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@reports_user_errors
 def collect(
     forms: Path, data: Path, framework: Path | None, rubric: Path | None, quiet: bool
 ) -> None:
     """Add the ratings of filled forms (one .xlsx or a folder) to --into's ratings.csv."""
-    from skillkit.cli import reports_user_errors
-
-    reports_user_errors(_collect)(forms, data, framework, rubric, quiet)
-
-
-def _collect(
-    forms: Path, data: Path, framework: Path | None, rubric: Path | None, quiet: bool
-) -> None:
-    from skillkit.cli import echo_warnings
-    from skillkit.forms import collect_forms
+    from skillkit.cli_common import echo_warnings, replace_files
+    from skillkit.collect import collect_forms
     from skillkit.pipeline import load_standards
 
     fw, rb = load_standards(framework, rubric)
     collected = collect_forms(forms, data, fw, rb)
     if collected.content is not None:
-        write_beside(data, {"ratings.csv": collected.content})
+        replace_files({data / "ratings.csv": collected.content})
     echo_warnings(collected.warnings, quiet)
     if not quiet:
         click.echo(
@@ -126,35 +104,6 @@ def _collect(
             f"{data / 'ratings.csv'}, {collected.already_there} already there, "
             f"{collected.empty} row(s) left empty (not rated)."
         )
-
-
-def write_beside(folder: Path, files: Mapping[str, bytes]) -> None:
-    """Stage the files in a temporary folder inside `folder`, then move each into place.
-
-    Not `cli.write_atomically`: that one also removes the pages an earlier review listed in
-    the folder's manifest.json, which must not happen to a report folder that receives forms.
-    """
-    from skillkit.errors import InputError, Problem
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        root = folder.resolve()
-        staging = Path(tempfile.mkdtemp(prefix=".skillkit-", dir=root))
-    except OSError as exc:
-        problem = Problem(str(folder), None, "", f"cannot write here: {exc.strerror}")
-        raise InputError([problem]) from None
-    try:
-        for name, content in files.items():
-            if (root / name).resolve().parent != root:
-                raise ValueError(f"refusing to write outside {root}: {name}")
-            staged = staging / name
-            staged.write_bytes(content)
-            if (root / name).exists():
-                shutil.copymode(root / name, staged)  # ratings.csv keeps its permissions
-        for name in files:
-            (staging / name).replace(root / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 COMMANDS: list[click.Command] = [template, collect]

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-import secrets
 import shutil
 import sys
 import unicodedata
-from collections.abc import Callable, Mapping
-from functools import wraps
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, cast
 
 import click
+
+from skillkit.cli_common import (
+    EXIT_INPUT,
+    framework_option,
+    replace_files,
+    reports_user_errors,
+    rubric_option,
+)
 
 if TYPE_CHECKING:  # the library pulls pandas in: imported inside the command only
     from skillkit.models import Lang
     from skillkit.rubric import Rubric
-    from skillkit.self_assessment import Answer, PersonGaps, Question, Session
+    from skillkit.self_assessment import Answer, Question, Session
+    from skillkit.self_gaps import PersonGaps
 
-F = TypeVar("F", bound=Callable[..., Any])
-EXIT_INPUT = 2
 
 # The questionnaire speaks the person's language; errors stay in English as elsewhere.
 WORDS: dict[str, dict[str, str]] = {
@@ -85,18 +90,6 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def reports_user_errors(command: F) -> F:
-    """skillkit.cli's handler, looked up at call time: cli.py imports this module as it loads."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from skillkit.cli import reports_user_errors as handler
-
-        return handler(command)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
 @click.command("self-assess")
 @click.argument("data", type=click.Path(exists=True, path_type=Path))
 @click.option("--employee", required=True, help="The employee_id of the person rating themselves.")
@@ -121,16 +114,8 @@ def reports_user_errors(command: F) -> F:
     show_default=True,
     help="Folder for the person's page (OUT/people/<employee>.html).",
 )
-@click.option(
-    "--framework",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Competency framework YAML (default: bundled).",
-)
-@click.option(
-    "--rubric",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Rubric YAML (default: bundled).",
-)
+@framework_option
+@rubric_option
 @click.option("--quiet", is_flag=True, help="Print nothing but the questions and errors.")
 @reports_user_errors
 def self_assess(
@@ -150,8 +135,9 @@ def self_assess(
     saves the self-ratings for the quarter (a rerun replaces them), then prints the gaps to the
     current and the target role and writes the person's page into --out.
     """
-    from skillkit.cli import echo_warnings, generated_at
-    from skillkit.self_assessment import conclude, questions, read_answers, start
+    from skillkit.cli_common import echo_warnings, generated_at
+    from skillkit.self_answers import read_answers
+    from skillkit.self_assessment import conclude, questions, start
 
     words = WORDS[lang]
     session = start(data, employee, period, framework, rubric)
@@ -168,7 +154,7 @@ def self_assess(
     page = out / outcome.page_path
     if out.resolve() not in page.resolve().parents:  # slugs never leave OUT; make sure
         raise ValueError(f"refusing to write outside {out}: {outcome.page_path}")
-    _replace_files(
+    replace_files(
         {session.ratings_path: outcome.ratings_csv, page: outcome.page_html.encode("utf-8")}
     )
     echo_warnings(outcome.assessment.warnings, quiet)
@@ -302,36 +288,6 @@ def _width() -> int:
 def _plain(text: str) -> str:
     """Data as terminal text: control characters (escape sequences) shown, never obeyed."""
     return "".join(c if unicodedata.category(c) != "Cc" else repr(c)[1:-1] for c in str(text))
-
-
-def _replace_files(files: Mapping[Path, bytes]) -> None:
-    """Stage every file beside its target, then move each into place: all or none land.
-
-    Not `skillkit.cli.write_atomically`: that one also removes the pages an earlier review
-    listed in OUT/manifest.json and this run does not write, that is everyone else's page.
-    """
-    from skillkit.errors import InputError, Problem
-
-    staged: dict[Path, Path] = {}
-    try:
-        for target, content in files.items():
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                # A fresh name opened exclusively: created with the user's umask, never shared.
-                temporary = target.with_name(f".skillkit-{secrets.token_hex(8)}-{target.name}")
-                with temporary.open("xb") as stream:
-                    staged[target] = temporary
-                    stream.write(content)
-                if target.exists():  # ratings.csv keeps the permissions it had
-                    temporary.chmod(target.stat().st_mode & 0o7777)
-            except OSError as exc:
-                problem = Problem(str(target), None, "", f"cannot write here: {exc.strerror}")
-                raise InputError([problem]) from None
-        for target, temporary in staged.items():
-            temporary.replace(target)
-    finally:
-        for temporary in staged.values():
-            temporary.unlink(missing_ok=True)
 
 
 COMMANDS: list[click.Command] = [self_assess]

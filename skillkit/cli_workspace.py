@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from skillkit.cli_common import reports_user_errors
+
 
 @click.command()
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
@@ -15,20 +17,14 @@ import click
     is_flag=True,
     help="Write into a folder that is not empty, overwriting the workspace's files there.",
 )
+@reports_user_errors
 def init(directory: Path, force: bool) -> None:
     """Create a workspace in DIR to run the quarterly review from.
 
     DIR gets copies of the bundled framework and rubric to edit, the four input files with
     their headers and one example row each, and a README of the quarterly routine.
     """
-    # Imported here: cli.py imports this module while it loads (see cli._register).
-    from skillkit.cli import reports_user_errors
-
-    reports_user_errors(_init)(directory, force)
-
-
-def _init(directory: Path, force: bool) -> None:
-    from skillkit.cli import write_atomically
+    from skillkit.cli_common import write_files
     from skillkit.errors import InputError, Problem
     from skillkit.workspace import FRAMEWORK, RUBRIC, workspace_files
 
@@ -41,8 +37,7 @@ def _init(directory: Path, force: bool) -> None:
         ) from None
     if occupied:
         if (directory / "manifest.json").is_file():
-            # write_atomically prunes the pages an earlier review listed there; a workspace
-            # must never cost a reports folder its pages.
+            # A workspace keeps its reports in a folder of their own, never the other way round.
             message = "holds a review's reports (manifest.json); make the workspace elsewhere"
             raise InputError([Problem(str(directory), None, "", message)])
         if not force:
@@ -53,7 +48,7 @@ def _init(directory: Path, force: bool) -> None:
                 f"({would}; other files are left alone)"
             )
             raise InputError([Problem(str(directory), None, "", message)])
-    write_atomically(directory, files)
+    write_files(directory, files)
     standards = f"--framework {FRAMEWORK} --rubric {RUBRIC}"
     click.echo(f"Created a skillkit workspace in {directory}: {len(files)} files.")
     click.echo(

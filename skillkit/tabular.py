@@ -1,4 +1,6 @@
-"""Low-level reading of CSV files and XLSX sheets into all-text tables that remember line numbers.
+"""Low-level reading of CSV files into all-text tables that remember line numbers.
+
+The table, its column helpers and the size limit serve `skillkit.workbook` for XLSX sheets too.
 
 Every cell arrives as text with surrounding whitespace stripped ("" when empty), so that callers
 can parse and validate it themselves and quote the raw value in their messages. Columns are
@@ -13,7 +15,6 @@ import csv
 import datetime as dt
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,17 +30,17 @@ ENCODINGS = ("utf-8-sig", "cp1251")
 # disk image named .csv by mistake is refused before pandas tries to hold it.
 MAX_FILE_BYTES = 1 << 30
 _MIB = 1 << 20
-_SEPARATORS = (",", ";", "\t")
+SEPARATORS = (",", ";", "\t")
 _CHUNK = 1 << 24
 _SKIPPED_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")  # ISO, and day first with dots as Russian Excel writes
 # Spaces between groups of three digits, as a number formatted `# ##0,00` is exported.
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
 _GROUP_SPACE = re.compile(r"[ \u00a0\u202f]")
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files, and encrypted .xlsx
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files, and encrypted .xlsx
 _SIGNATURES = (
     (b"PK\x03\x04", "a zip archive, such as an .xlsx workbook"),
-    (_OLE2, "an old Excel .xls file or another Office document"),
+    (OLE2, "an old Excel .xls file or another Office document"),
     (b"%PDF-", "a PDF document"),
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -113,6 +114,87 @@ def strings(column: pd.Series, empty_as_na: bool = False) -> pd.Series:
     return pd.Series(categories.take(column.cat.codes.to_numpy()), dtype="string")
 
 
+def build_table(
+    display: str,
+    cells: list[np.ndarray],
+    lines: np.ndarray,
+    errors: list[Problem],
+    notes: list[Problem],
+    beyond: list[int] | None = None,
+) -> Table:
+    """Columns of cells, header first → Table without wholly empty rows or unnamed columns."""
+    unnamed = [str(place) for place in beyond or ()]  # columns past the header holding values
+    if not cells or len(cells[0]) == 0:
+        _note_unnamed(display, unnamed, notes)
+        return Table(display, pd.DataFrame(), np.zeros(0, dtype=np.int64))
+    columns: dict[str, pd.Categorical] = {}
+    places: dict[str, int] = {}
+    for place, values in enumerate(cells, start=1):
+        name = cell_text(values[0]).lstrip("\ufeff").strip()
+        column = text_column(values[1:])
+        if name in places:
+            message = f"duplicate column {name!r} (columns {places[name]} and {place})"
+            errors.append(Problem(display, 1, "header", message))
+        elif name:
+            columns[name], places[name] = column, place
+        elif (column != "").any():
+            unnamed.append(str(place))
+    _note_unnamed(display, sorted(unnamed, key=int), notes)
+    size = len(cells[0]) - 1
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(size), copy=False)
+    filled = ~(frame == "").all(axis=1).to_numpy() if columns else np.zeros(size, dtype=bool)
+    if not filled.all():
+        frame = frame.loc[filled].reset_index(drop=True)
+    return Table(display, frame, np.asarray(lines[1:][filled], dtype=np.int64))
+
+
+def _note_unnamed(display: str, places: list[str], notes: list[Problem]) -> None:
+    """One warning naming the unnamed columns whose values are ignored (the first dozen)."""
+    if places:
+        listed = ", ".join(places[:_LISTED]) + (", ..." if len(places) > _LISTED else "")
+        message = f"ignoring values in unnamed column(s) {listed}"
+        notes.append(Problem(display, 1, "header", message))
+
+
+def cell_text(value: Any) -> str:
+    """An Excel cell value as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def size_limit(max_bytes: int | None) -> int:
+    """The bytes one read may take: `max_bytes` when given, else MAX_FILE_BYTES as it is now."""
+    return MAX_FILE_BYTES if max_bytes is None else max_bytes
+
+
+def size_refusal(path: Path, display: str, limit: int) -> Problem | None:
+    """Why `path` is not read, judged by its size on disk (or its absence); None to go ahead."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return _cannot_read(display, exc)
+    return too_large(display, f"file is {size:,} bytes", limit) if size > limit else None
+
+
+def too_large(display: str, what: str, limit: int) -> Problem:
+    """A file over the size limit, the limit in MiB when it is whole MiB."""
+    amount = f"{limit // _MIB:,} MiB" if limit % _MIB == 0 else f"{limit:,} bytes"
+    return Problem(display, None, "", f"{what}; the limit is {amount}")
+
+
+def _cannot_read(display: str, exc: OSError) -> Problem:
+    return Problem(display, None, "", f"cannot read the file: {exc.strerror or exc}")
+
+
 def read_csv(
     path: Path,
     display: str,
@@ -122,14 +204,14 @@ def read_csv(
     max_bytes: int | None = None,
 ) -> Table | None:
     """Read one CSV file (UTF-8 or Windows-1251; comma, semicolon or tab separated)."""
-    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    # Refused by its size before a byte of it is read: a disk image named .csv costs nothing.
+    if (refusal := size_refusal(path, display, size_limit(max_bytes))) is not None:
+        errors.append(refusal)
+        return None
     try:
-        if (size := path.stat().st_size) > limit:  # before reading a byte of it
-            errors.append(_too_large(display, f"file is {size:,} bytes", limit))
-            return None
         scan = _scan(path)
     except OSError as exc:
-        errors.append(Problem(display, None, "", f"cannot read the file: {exc.strerror or exc}"))
+        errors.append(_cannot_read(display, exc))
         return None
     if scan.refusal is not None:
         errors.append(Problem(display, scan.refusal_line, "", scan.refusal))
@@ -143,7 +225,7 @@ def read_csv(
     if scan.blank:
         errors.append(Problem(display, None, "", _EMPTY))
         return None
-    separator = max(_SEPARATORS, key=header_line.count) if header_line.strip() else ","
+    separator = guess_separator(header_line)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
@@ -182,160 +264,13 @@ def read_csv(
         lines = np.arange(1, len(raw) + 1)
     cells = [raw[c].to_numpy(dtype=object) for c in raw.columns]
     return _set_aside_other_separators(
-        _table(display, cells, lines, errors, notes), separator, errors
+        build_table(display, cells, lines, errors, notes), separator, errors
     )
 
 
-def read_workbook(
-    path: Path,
-    display: str,
-    errors: list[Problem],
-    notes: list[Problem],
-    *,
-    max_bytes: int | None = None,
-) -> dict[str, Table]:
-    """Read every sheet of an .xlsx workbook, keyed by lower-cased sheet name."""
-    import openpyxl
-
-    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        errors.append(Problem(display, None, "", f"cannot read the file: {exc.strerror or exc}"))
-        return {}
-    if size > limit:
-        errors.append(_too_large(display, f"file is {size:,} bytes", limit))
-        return {}
-    # Sheets are zip members: a small file can unpack to gigabytes (a "zip bomb").
-    unpacked = _unpacked_size(path)
-    if unpacked is not None and unpacked > limit:
-        errors.append(_too_large(display, f"the workbook unpacks to {unpacked:,} bytes", limit))
-        return {}
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        message = f"cannot read as an .xlsx workbook: {_not_a_workbook(path, exc)}"
-        errors.append(Problem(display, None, "", message))
-        return {}
-    tables: dict[str, Table] = {}
-    try:
-        for sheet in book.worksheets:
-            try:
-                cells, lines, beyond = _sheet_cells(sheet)
-            except Exception as exc:  # damaged XML, or entities that expand without bound
-                message = f"cannot read the sheet {sheet.title!r}: {str(exc) or type(exc).__name__}"
-                errors.append(Problem(display, None, "", message))
-                continue
-            shown = f"{display}[{sheet.title}]"
-            tables[sheet.title.strip().lower()] = _table(shown, cells, lines, errors, notes, beyond)
-    finally:
-        book.close()
-    return tables
-
-
-def _sheet_cells(sheet: Any) -> tuple[list[np.ndarray], np.ndarray, list[int]]:
-    """A sheet's text cells, as many columns as the header names; later columns with values."""
-    # The size a sheet declares may be stale (rows past it would be dropped) or absurd (every row
-    # padded to 16,384 cells): read only the cells that exist.
-    sheet.reset_dimensions()
-    rows = sheet.iter_rows(min_row=1, values_only=True)
-    header = [_cell_text(v) for v in next(rows, ())]
-    while header and not header[-1]:
-        header.pop()
-    width = len(header)
-    texts, lines = [header], [1]
-    beyond: set[int] = set()
-    # openpyxl yields a Python tuple per row (and one per missing row): its per-row cost, not ours.
-    for number, row in enumerate(rows, start=2):
-        text = [_cell_text(v) for v in row[:width]]
-        if any(text):  # wholly empty rows are dropped anyway; skipping them here saves memory
-            texts.append(text)
-            lines.append(number)
-        if len(row) > width:
-            beyond.update(i + 1 for i in range(width, len(row)) if _cell_text(row[i]))
-    grid = np.full((len(texts), width), "", dtype=object)
-    for i, text in enumerate(texts):
-        grid[i, : len(text)] = text
-    return [grid[:, i] for i in range(width)], np.asarray(lines, dtype=np.int64), sorted(beyond)
-
-
-def _table(
-    display: str,
-    cells: list[np.ndarray],
-    lines: np.ndarray,
-    errors: list[Problem],
-    notes: list[Problem],
-    beyond: list[int] | None = None,
-) -> Table:
-    """Columns of cells, header first → Table without wholly empty rows or unnamed columns."""
-    unnamed = [str(place) for place in beyond or ()]  # columns past the header holding values
-    if not cells or len(cells[0]) == 0:
-        _note_unnamed(display, unnamed, notes)
-        return Table(display, pd.DataFrame(), np.zeros(0, dtype=np.int64))
-    columns: dict[str, pd.Categorical] = {}
-    places: dict[str, int] = {}
-    for place, values in enumerate(cells, start=1):
-        name = _cell_text(values[0]).lstrip("\ufeff").strip()
-        column = text_column(values[1:])
-        if name in places:
-            message = f"duplicate column {name!r} (columns {places[name]} and {place})"
-            errors.append(Problem(display, 1, "header", message))
-        elif name:
-            columns[name], places[name] = column, place
-        elif (column != "").any():
-            unnamed.append(str(place))
-    _note_unnamed(display, sorted(unnamed, key=int), notes)
-    size = len(cells[0]) - 1
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(size), copy=False)
-    filled = ~(frame == "").all(axis=1).to_numpy() if columns else np.zeros(size, dtype=bool)
-    if not filled.all():
-        frame = frame.loc[filled].reset_index(drop=True)
-    return Table(display, frame, np.asarray(lines[1:][filled], dtype=np.int64))
-
-
-def _note_unnamed(display: str, places: list[str], notes: list[Problem]) -> None:
-    """One warning naming the unnamed columns whose values are ignored (the first dozen)."""
-    if places:
-        listed = ", ".join(places[:_LISTED]) + (", ..." if len(places) > _LISTED else "")
-        message = f"ignoring values in unnamed column(s) {listed}"
-        notes.append(Problem(display, 1, "header", message))
-
-
-def _too_large(display: str, what: str, limit: int) -> Problem:
-    """A file over the size limit, the limit in MiB when it is whole MiB."""
-    amount = f"{limit // _MIB:,} MiB" if limit % _MIB == 0 else f"{limit:,} bytes"
-    return Problem(display, None, "", f"{what}; the limit is {amount}")
-
-
-def _unpacked_size(path: Path) -> int | None:
-    """Total unpacked size of a zip's members, or None for a file that is not a zip."""
-    # zipfile stops each member at its declared size, so a lying header cannot exceed this.
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-
-
-def _not_a_workbook(path: Path, exc: Exception) -> str:
-    """Why openpyxl could not open `path`, in the user's terms where we can tell."""
-    head = b""
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(65536)
-        with zipfile.ZipFile(path) as archive:
-            has_workbook = "xl/workbook.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        has_workbook = None
-    if head.startswith(_OLE2):
-        return "this is an old Excel .xls file or a password-protected workbook; save it as .xlsx"
-    if has_workbook is None and b"\0" not in head:
-        return "this is a text file, not a workbook (CSV files go in a data folder instead)"
-    if has_workbook is None:
-        return "not a zip archive, as every .xlsx workbook is"
-    if not has_workbook:
-        return "a zip archive without a workbook in it"
-    return str(exc) or type(exc).__name__
+def guess_separator(header_line: str) -> str:
+    """The one of SEPARATORS the header line holds most; a comma for a blank line."""
+    return max(SEPARATORS, key=header_line.count) if header_line.strip() else ","
 
 
 @dataclass(frozen=True)
@@ -390,7 +325,7 @@ def _set_aside_other_separators(table: Table, separator: str, errors: list[Probl
     if frame.shape[1] < 3 or frame.empty:  # every table needs three filled columns or more
         return table
     first = pd.Series(frame.iloc[:, 0].cat.categories, dtype=object)
-    others = [s for s in _SEPARATORS if s != separator]
+    others = [s for s in SEPARATORS if s != separator]
     counts = pd.DataFrame({s: first.str.count(re.escape(s)) for s in others})
     # The whole row in the first cell holds at least two of another separator (three fields).
     used = np.where(counts.max(axis=1).to_numpy() >= 2, counts.idxmax(axis=1).to_numpy(), "")
@@ -422,21 +357,6 @@ def _record_lines(
             else:
                 starts.append(start)
     return np.asarray(starts, dtype=np.int64), skipped
-
-
-def _cell_text(value: Any) -> str:
-    """An Excel cell value as the text a CSV export would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _parse_problem(display: str, detail: str) -> Problem:

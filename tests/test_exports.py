@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from skillkit import exports
+from skillkit import exports, terminal_exports, terminal_table
 from skillkit.cli import main
 from skillkit.pipeline import Assessment, review
 from tests.conftest import FORMATS_SCORE_COLUMNS, RunCli
@@ -266,15 +266,15 @@ def cyrillic(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
 def test_terminal_tables_fit_their_width(cyrillic: Assessment, width: int, lang: str) -> None:
     language = "ru" if lang == "ru" else "en"
     for text in (
-        exports.readiness_text(
+        terminal_exports.readiness_text(
             cyrillic, exports.readiness_rows(cyrillic, language), language, width
         ),
-        exports.scores_text(cyrillic, exports.score_rows(cyrillic), language, width),
-        exports.scores_text(
+        terminal_exports.scores_text(cyrillic, exports.score_rows(cyrillic), language, width),
+        terminal_exports.scores_text(
             cyrillic, exports.score_rows(cyrillic, all_periods=True), language, width
         ),
     ):
-        widths = [exports.display_width(line) for line in text.splitlines()]
+        widths = [terminal_table.display_width(line) for line in text.splitlines()]
         assert max(widths) <= width, text
         assert len(text.splitlines()) >= 5
 
@@ -282,14 +282,18 @@ def test_terminal_tables_fit_their_width(cyrillic: Assessment, width: int, lang:
 def test_terminal_tables_show_cyrillic_names_intact_when_there_is_room(
     cyrillic: Assessment,
 ) -> None:
-    readiness = exports.readiness_text(cyrillic, exports.readiness_rows(cyrillic, "ru"), "ru", 160)
+    readiness = terminal_exports.readiness_text(
+        cyrillic, exports.readiness_rows(cyrillic, "ru"), "ru", 160
+    )
     assert CYRILLIC in readiness
-    grid = exports.scores_text(cyrillic, exports.score_rows(cyrillic), "ru", 120)
+    grid = terminal_exports.scores_text(cyrillic, exports.score_rows(cyrillic), "ru", 120)
     row = next(line for line in grid.splitlines() if line.startswith("A1 "))
     assert CYRILLIC in row and row.split()[-10:] == [
         "2/2", "3/2", "2/2", "2/2", "2/2", "2/2", "2/2", "2/1", "2/2", "2/2",
     ]  # fmt: skip
-    narrow = exports.readiness_text(cyrillic, exports.readiness_rows(cyrillic, "ru"), "ru", 70)
+    narrow = terminal_exports.readiness_text(
+        cyrillic, exports.readiness_rows(cyrillic, "ru"), "ru", 70
+    )
     row = next(line for line in narrow.splitlines() if line.startswith("A1 "))
     cut = row.split("  ")[1].strip()
     assert cut.endswith("…") and CYRILLIC.startswith(cut[:-1]) and len(cut) >= 6
@@ -298,7 +302,9 @@ def test_terminal_tables_show_cyrillic_names_intact_when_there_is_room(
 def test_readiness_lists_the_readiest_first_with_numbers_right_aligned(
     assessment: Assessment,
 ) -> None:
-    text = exports.readiness_text(assessment, exports.readiness_rows(assessment, "en"), "en", 160)
+    text = terminal_exports.readiness_text(
+        assessment, exports.readiness_rows(assessment, "en"), "en", 160
+    )
     lines = text.splitlines()
     assert lines[0] == "Readiness for Account director, 2026Q3: 3 people"
     assert lines[1].split()[:4] == ["ID", "Name", "Role", "Target"]
@@ -311,28 +317,31 @@ def test_readiness_lists_the_readiest_first_with_numbers_right_aligned(
 
 
 def test_narrow_terminals_get_one_line_per_competency(assessment: Assessment) -> None:
-    text = exports.scores_text(assessment, exports.score_rows(assessment), "en", 50)
+    text = terminal_exports.scores_text(assessment, exports.score_rows(assessment), "en", 50)
     assert "Communication" in text and "CU " not in text
     row = next(line for line in text.splitlines() if "Communication" in line and "A1" in line)
     assert row.split()[-2:] == ["3/2", "-1"]
 
 
 def test_terminal_text_cannot_carry_control_sequences() -> None:
-    columns = [exports.Column("Name", shrinks=True), exports.Column("N", numeric=True)]
-    text = exports.render_table(columns, [["Eve\x1b[2J\u202e", "7"]], 30)
+    columns = [
+        terminal_table.Column("Name", shrinks=True),
+        terminal_table.Column("N", numeric=True),
+    ]
+    text = terminal_table.render_table(columns, [["Eve\x1b[2J\u202e", "7"]], 30)
     assert "\x1b" not in text and "\u202e" not in text and "Eve\ufffd[2J\ufffd" in text
 
 
 def test_truncate_and_width_count_characters_not_bytes() -> None:
-    assert exports.display_width("Алла") == 4
-    assert exports.display_width("日本") == 4
-    assert exports.truncate("Исполнительная", 6) == "Испол…"
-    assert exports.truncate("Алла", 4) == "Алла"
+    assert terminal_table.display_width("Алла") == 4
+    assert terminal_table.display_width("日本") == 4
+    assert terminal_table.truncate("Исполнительная", 6) == "Испол…"
+    assert terminal_table.truncate("Алла", 4) == "Алла"
 
 
 def test_abbreviations_are_unique() -> None:
     ids = ["client-understanding", "customer-upsell", "commercial-acumen", "comms", "cu"]
-    assert exports.abbreviations(ids) == {
+    assert terminal_exports.abbreviations(ids) == {
         "client-understanding": "CU",
         "customer-upsell": "CU2",
         "commercial-acumen": "CA",
@@ -429,4 +438,4 @@ def test_output_replaces_a_file_whole_and_never_leaves_a_partial_one(
     blocked = tmp_path / "a-file"
     blocked.write_text("", encoding="utf-8")
     result = run_cli(["score", str(data), "-o", str(blocked / "scores.csv")], expect=2)
-    assert f"{blocked / 'scores.csv'}: -o: cannot write here" in result.stderr
+    assert f"{blocked / 'scores.csv'}: cannot write here" in result.stderr

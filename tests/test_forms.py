@@ -10,9 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from skillkit.collect import collect_forms
 from skillkit.demo import generate_agency
 from skillkit.errors import InputError
-from skillkit.forms import build_forms, collect_forms
+from skillkit.forms import build_forms
 from skillkit.framework import Framework
 from skillkit.pipeline import record_rules, review
 from skillkit.records import load_records

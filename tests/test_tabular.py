@@ -21,6 +21,7 @@ from skillkit.errors import InputError, Problem
 from skillkit.outputs import build_outputs
 from skillkit.pipeline import Assessment, review
 from skillkit.records import load_records
+from skillkit.workbook import read_workbook
 from tests.conftest import COMPETENCIES
 from tests.test_records import RULES
 
@@ -44,7 +45,7 @@ def read_book(path: Path, **limits: int) -> tuple[dict[str, tabular.Table], list
     """read_workbook's tables, errors and notes as the user would see them."""
     errors: list[Problem] = []
     notes: list[Problem] = []
-    tables = tabular.read_workbook(path, path.name, errors, notes, **limits)
+    tables = read_workbook(path, path.name, errors, notes, **limits)
     return tables, [str(e) for e in errors], [str(n) for n in notes]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
-from skillkit.cli import PageProgress
+from skillkit.cli_common import PageProgress
 from skillkit.pipeline import review
 from skillkit.report.render import render_site
 from tests.test_cli import write_small_agency
