@@ -15,6 +15,8 @@ from skillkit.cli_common import (
     echo_warnings,
     framework_option,
     generated_at,
+    max_file_option,
+    mebibytes,
     period_option,
     reports_user_errors,
     rubric_option,
@@ -51,6 +53,7 @@ def _run_review(
     quiet: bool,
     model: bool = True,
     skip_invalid: bool = False,
+    max_file_mb: int = 1024,
 ) -> Assessment:
     from skillkit.bundled import bundled_file
     from skillkit.framework import DEFAULT_FRAMEWORK
@@ -66,6 +69,7 @@ def _run_review(
         target=target,
         model=model,
         skip_invalid=skip_invalid,
+        max_file_bytes=mebibytes(max_file_mb),
     )
     standards = {
         "framework": framework or bundled_file("competencies", DEFAULT_FRAMEWORK),
@@ -123,6 +127,7 @@ def _run_review(
     is_flag=True,
     help="Set rows with problems aside (listed in OUT/rejected.csv) instead of stopping.",
 )
+@max_file_option
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors
 def review(
@@ -136,6 +141,7 @@ def review(
     no_html: bool,
     no_model: bool,
     skip_invalid: bool,
+    max_file_mb: int,
     quiet: bool,
 ) -> None:
     """Review DATA (a data folder or an .xlsx workbook) and write reports into --out."""
@@ -151,6 +157,7 @@ def review(
         quiet=quiet,
         model=not no_model,
         skip_invalid=skip_invalid,
+        max_file_mb=max_file_mb,
     )
 
 
@@ -213,8 +220,11 @@ def demo(out: Path, people: int, quarters: int, seed: int, lang: str, quiet: boo
 @click.argument("data", required=False, type=click.Path(exists=True, path_type=Path))
 @framework_option
 @rubric_option
+@max_file_option
 @reports_user_errors
-def validate(data: Path | None, framework: Path | None, rubric: Path | None) -> None:
+def validate(
+    data: Path | None, framework: Path | None, rubric: Path | None, max_file_mb: int
+) -> None:
     """Check the framework, the rubric and (if given) DATA; report every problem."""
     from skillkit.pipeline import load_standards, record_rules
 
@@ -230,7 +240,7 @@ def validate(data: Path | None, framework: Path | None, rubric: Path | None) -> 
     if data is not None:
         from skillkit.records import load_records
 
-        records = load_records(data, record_rules(fw, rb))
+        records = load_records(data, record_rules(fw, rb), max_bytes=mebibytes(max_file_mb))
         n_periods = records.ratings["period"].nunique()
         click.echo(
             f"data {data}: {len(records.people)} people, {len(records.ratings)} ratings "

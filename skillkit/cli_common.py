@@ -202,3 +202,16 @@ period_option = click.option(
 target_option = click.option(
     "--target", help="Target role id (default: the rubric's, account-director)."
 )
+max_file_option = click.option(
+    "--max-file-mb",
+    "max_file_mb",
+    type=click.IntRange(1),
+    default=1024,
+    show_default=True,
+    help="Refuse any input file larger than this many MiB.",
+)
+
+
+def mebibytes(amount: int) -> int:
+    """--max-file-mb in bytes."""
+    return amount << 20

@@ -88,13 +88,21 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
 
 
 def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading quote."""
+    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading quote.
+
+    Numbers are excepted, also when held as text ("-1.5" in a text column): a spreadsheet
+    reads those as the number they are, and a quote would turn them into text.
+    """
     safe = table.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            text = safe[column].astype("object")
-            risky = text.notna() & text.astype(str).str[:1].isin(FORMULA_STARTS)
-            safe[column] = text.where(~risky, "'" + text.astype(str))
+            values = safe[column].astype("object")
+            text = values.astype(str)
+            risky = values.notna() & text.str[:1].isin(FORMULA_STARTS)
+            number = values.map(lambda v: isinstance(v, int | float)) | pd.to_numeric(
+                text.where(risky), errors="coerce"
+            ).notna()
+            safe[column] = values.where(~risky | number, "'" + text)
     return safe
 
 

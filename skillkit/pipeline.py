@@ -78,14 +78,17 @@ def review(
     target: str | None = None,
     model: bool = True,
     skip_invalid: bool = False,
+    max_file_bytes: int | None = None,
 ) -> Assessment:
     """Load everything from disk and assess it: the call behind `skillkit review`.
 
     With `skip_invalid`, rows with problems are set aside (`records.rejected`) instead of
-    stopping the review.
+    stopping the review. `max_file_bytes` caps each input file (default 1 GiB).
     """
     framework, rubric = load_standards(framework_path, rubric_path)
-    records = load_records(Path(data), record_rules(framework, rubric), skip_invalid)
+    records = load_records(
+        Path(data), record_rules(framework, rubric), skip_invalid, max_file_bytes
+    )
     return assess_records(records, framework, rubric, period=period, target=target, model=model)
 
 

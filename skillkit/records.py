@@ -65,17 +65,20 @@ class Records:
     rejected: pd.DataFrame | None = None
 
 
-def load_records(source: Path, rules: RecordRules, skip_invalid: bool = False) -> Records:
+def load_records(
+    source: Path, rules: RecordRules, skip_invalid: bool = False, max_bytes: int | None = None
+) -> Records:
     """Read and validate a data folder or .xlsx workbook; InputError lists every problem found.
 
     With `skip_invalid`, rows with problems are set aside instead (`Records.rejected`), and the
     checks run again on what is left, since a row set aside can leave others pointing at it (a
     rating of a person whose row was rejected). Problems that are not about one row (a missing
-    file or column, an unreadable file) still stop the load.
+    file or column, an unreadable file) still stop the load. `max_bytes` caps each file's
+    size (default `tabular.MAX_FILE_BYTES`).
     """
     errors: list[Problem] = []
     read_notes: list[Problem] = []
-    tables, files, label = _read_source(Path(source), errors, read_notes)
+    tables, files, label = _read_source(Path(source), errors, read_notes, max_bytes)
     sheets = {n: Sheet(k, tables[n], label.format(n)) for k in KINDS if (n := k.name) in tables}
     rejected: list[tuple[Problem, str]] = []
     while True:
@@ -138,7 +141,7 @@ def _rejected_table(rejected: list[tuple[Problem, str]]) -> pd.DataFrame:
 
 
 def _read_source(
-    source: Path, errors: list[Problem], notes: list[Problem]
+    source: Path, errors: list[Problem], notes: list[Problem], max_bytes: int | None
 ) -> tuple[dict[str, tabular.Table], list[Path], str]:
     """Tables by kind, the files read, and a pattern naming a kind in cross-references."""
     tables: dict[str, tabular.Table] = {}
@@ -148,14 +151,16 @@ def _read_source(
             path = source / f"{kind.name}.csv"
             if path.is_file():
                 files.append(path)
-                if (table := tabular.read_csv(path, str(path), errors, notes)) is not None:
+                if (
+                    table := tabular.read_csv(path, str(path), errors, notes, max_bytes=max_bytes)
+                ) is not None:
                     tables[kind.name] = table
             elif kind.needed:
                 needs = "a data folder needs people.csv and ratings.csv"
                 errors.append(Problem(str(path), None, "", f"missing required file ({needs})"))
         return tables, files, "{}.csv"
     if source.is_file() and source.suffix.lower() == ".xlsx":
-        tables = workbook.read_workbook(source, str(source), errors, notes)
+        tables = workbook.read_workbook(source, str(source), errors, notes, max_bytes=max_bytes)
         opened = all(p.file != str(source) for p in errors)
         for kind in KINDS:
             if kind.needed and kind.name not in tables and opened:

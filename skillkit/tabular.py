@@ -188,7 +188,7 @@ def size_refusal(path: Path, display: str, limit: int) -> Problem | None:
 def too_large(display: str, what: str, limit: int) -> Problem:
     """A file over the size limit, the limit in MiB when it is whole MiB."""
     amount = f"{limit // _MIB:,} MiB" if limit % _MIB == 0 else f"{limit:,} bytes"
-    return Problem(display, None, "", f"{what}; the limit is {amount}")
+    return Problem(display, None, "", f"{what}; the limit is {amount} (--max-file-mb)")
 
 
 def _cannot_read(display: str, exc: OSError) -> Problem:

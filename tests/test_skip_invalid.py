@@ -1,4 +1,4 @@
-"""`review --skip-invalid`: bad rows are set aside with their reasons, the rest is reviewed."""
+"""`review --skip-invalid` sets bad rows aside with reasons; `--max-file-mb` refuses big files."""
 
 from __future__ import annotations
 
@@ -113,3 +113,18 @@ def test_a_clean_run_with_the_flag_says_nothing_was_set_aside_and_a_strict_run_d
     run_cli(["review", str(data), "--out", str(out)])
     assert not (out / "rejected.csv").exists()
     assert "Rows set aside" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_over_the_configured_limit_is_refused_before_it_is_read(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    data = write_small_agency(tmp_path / "data")
+    assert (data / "ratings.csv").stat().st_size < 1 << 20  # a few KiB: under the limit
+    run_cli(["validate", str(data), "--max-file-mb", "1"])
+    with (data / "ratings.csv").open("a", encoding="utf-8") as ratings:
+        ratings.write("#" * (1 << 20) + "\n")  # now over 1 MiB
+    big = (data / "ratings.csv").stat().st_size
+    result = run_cli(["review", str(data), "--out", str(tmp_path / "out"), "--max-file-mb", "1"], 2)
+    expected = f"{data / 'ratings.csv'}: file is {big:,} bytes; the limit is 1 MiB (--max-file-mb)"
+    assert expected in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -105,7 +105,9 @@ def test_the_default_limit_is_one_gibibyte_and_refuses_before_reading(tmp_path: 
     table, errors, _ = read(big)
     assert time.perf_counter() - started < 1
     assert table is None
-    assert errors == ["ratings.csv: file is 2,147,483,648 bytes; the limit is 1,024 MiB"]
+    assert errors == [
+        "ratings.csv: file is 2,147,483,648 bytes; the limit is 1,024 MiB (--max-file-mb)"
+    ]
     assert tabular.MAX_FILE_BYTES == 1 << 30
 
 
@@ -117,10 +119,12 @@ def test_a_limit_can_be_set_per_call_or_for_the_module(
     size = path.stat().st_size
     assert read(path, max_bytes=size)[0] is not None  # exactly at the limit is allowed
     assert read(path, max_bytes=size - 1)[1] == [
-        f"ratings.csv: file is {size:,} bytes; the limit is {size - 1:,} bytes"
+        f"ratings.csv: file is {size:,} bytes; the limit is {size - 1:,} bytes (--max-file-mb)"
     ]
     monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 100)
-    assert read(path)[1] == [f"ratings.csv: file is {size:,} bytes; the limit is 100 bytes"]
+    assert read(path)[1] == [
+        f"ratings.csv: file is {size:,} bytes; the limit is 100 bytes (--max-file-mb)"
+    ]
     assert read(path, max_bytes=MIB)[0] is not None  # the argument wins over the module's
 
 
@@ -128,7 +132,7 @@ def test_a_workbook_over_the_limit_is_refused_on_disk_and_when_unpacked(tmp_path
     book = workbook(tmp_path / "agency.xlsx", {"people": PEOPLE_ROWS, "ratings": RATING_ROWS})
     size = book.stat().st_size
     assert read_book(book, max_bytes=size - 1)[1] == [
-        f"agency.xlsx: file is {size:,} bytes; the limit is {size - 1:,} bytes"
+        f"agency.xlsx: file is {size:,} bytes; the limit is {size - 1:,} bytes (--max-file-mb)"
     ]
     # 2 MiB of one repeated comment packs into a few kilobytes: the limit is on what is read.
     bomb = workbook(tmp_path / "bomb.xlsx", {"people": PEOPLE_ROWS, "ratings": RATING_ROWS})
@@ -142,7 +146,7 @@ def test_a_workbook_over_the_limit_is_refused_on_disk_and_when_unpacked(tmp_path
     with zipfile.ZipFile(bomb) as archive:
         unpacked = sum(i.file_size for i in archive.infolist())
     assert read_book(bomb, max_bytes=MIB)[1] == [
-        f"bomb.xlsx: the workbook unpacks to {unpacked:,} bytes; the limit is 1 MiB"
+        f"bomb.xlsx: the workbook unpacks to {unpacked:,} bytes; the limit is 1 MiB (--max-file-mb)"
     ]
     assert read_book(bomb, max_bytes=4 * MIB)[1] == []
 
