@@ -99,9 +99,10 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
             values = safe[column].astype("object")
             text = values.astype(str)
             risky = values.notna() & text.str[:1].isin(FORMULA_STARTS)
-            number = values.map(lambda v: isinstance(v, int | float)) | pd.to_numeric(
-                text.where(risky), errors="coerce"
-            ).notna()
+            number = (
+                values.map(lambda v: isinstance(v, int | float))
+                | pd.to_numeric(text.where(risky), errors="coerce").notna()
+            )
             safe[column] = values.where(~risky | number, "'" + text)
     return safe
 
