@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
+from skillkit.cli_self import WORDS
 from skillkit.readiness import BANDS, RULE_ORDER
 from skillkit.reliability import agreement_band
 from skillkit.report.i18n import (
@@ -20,6 +24,7 @@ from skillkit.report.i18n import (
     whole,
 )
 from skillkit.rubric import SOURCES
+from skillkit.terminal_exports import LABELS
 
 
 def placeholders(text: str) -> set[str]:
@@ -48,3 +53,29 @@ def test_numbers_are_written_as_the_reader_writes_them() -> None:
     assert number(None, "en") == "—" and number(float("nan"), "ru") == "—"
     assert percent(0.8, "en") == "80%" and percent(0.8, "ru") == "80\u00a0%"
     assert whole(10789, "en") == "10,789" and whole(10789, "ru") == "10\u00a0789"
+
+
+def test_every_interface_string_the_code_and_templates_ask_for_is_in_both_catalogues() -> None:
+    # A key used but missing would only fail when its page branch renders: find them all here.
+    root = Path(__file__).resolve().parents[2] / "skillkit"
+    in_templates = {
+        key
+        for page in (root / "report" / "templates").glob("*.html")
+        for key in re.findall(r"\bui\.([a-z_0-9]+)\b", page.read_text(encoding="utf-8"))
+    }
+    in_code = {
+        key
+        for module in root.rglob("*.py")
+        for key in re.findall(r"\bui\[\"([a-z_0-9]+)\"\]", module.read_text(encoding="utf-8"))
+    }
+    assert in_templates and in_code  # the patterns still find the uses
+    wanted = (in_templates | in_code) - {"get", "items", "format"}
+    for lang in ("en", "ru"):
+        assert sorted(wanted - set(UI[lang])) == [], lang
+
+
+@pytest.mark.parametrize("table", [LABELS, WORDS])
+def test_the_terminal_catalogues_are_complete_in_both_languages(table: Mapping) -> None:
+    assert set(table["en"]) == set(table["ru"])
+    for key, english in table["en"].items():
+        assert placeholders(english) == placeholders(table["ru"][key]), key
