@@ -37,6 +37,7 @@ class Meta:
     rubric: str
     footer: str
     root: str  # relative path from the page to OUT ("" or "../")
+    summary: tuple[str, ...] = ()  # the three things that matter on this page (report.summary)
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,8 @@ class SiteIndex:
     bench: pd.DataFrame  # candidates behind each position of the target role (ninebox.bench)
 
 
-def meta(site: SiteIndex, title: str, root: str) -> Meta:
-    """Header and footer of one page."""
+def meta(site: SiteIndex, title: str, root: str, summary: tuple[str, ...] = ()) -> Meta:
+    """Header, summary and footer of one page."""
     a, lang = site.assessment, site.lang
     return Meta(
         lang=lang,
@@ -101,6 +102,7 @@ def meta(site: SiteIndex, title: str, root: str) -> Meta:
         rubric=f"{a.rubric.name(lang)} {a.rubric.version}",
         footer=UI[lang]["footer"].format(version=__version__),
         root=root,
+        summary=summary,
     )
 
 

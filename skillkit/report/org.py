@@ -24,6 +24,7 @@ from skillkit.report.measurement import (
 )
 from skillkit.report.model_card import ModelCard, model_card
 from skillkit.report.privacy import suppressed_cells
+from skillkit.report.summary import org_summary
 from skillkit.report.talent import TalentView, talent_view
 
 
@@ -111,7 +112,7 @@ def org_page(site: SiteIndex) -> OrgPage:
     latest = a.scores[a.scores["period"] == a.period]
     n_bad = int((latest["evidence"] == "insufficient").sum())
     return OrgPage(
-        meta=meta(site, ui["org_title"], ""),
+        meta=meta(site, ui["org_title"], "", org_summary(site)),
         ui=ui,
         headcount=_headcount(people, fw.role_ids, {r.id: r.name(lang) for r in fw.roles}),
         pipeline_svg=charts.bar_chart(bars, title=ui["pipeline"]),

@@ -15,6 +15,7 @@ from skillkit.report.i18n import SOURCE_NAMES, UI, number
 from skillkit.report.measurement import low_agreement_note
 from skillkit.report.person_data import PersonData, shown_periods
 from skillkit.report.privacy import OTHERS
+from skillkit.report.summary import person_summary
 from skillkit.report.values import optional_float, optional_int
 
 SOURCE_ORDER = ("manager", "peer", "direct_report", "client")
@@ -135,7 +136,7 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
     runs = site.runs.get(employee, {})
     mean_target = sum(next_targets.values()) / len(next_targets) if next_targets else None
     return PersonPage(
-        meta=meta(site, row.name, "../"),
+        meta=meta(site, row.name, "../", person_summary(site, row)),
         ui=ui,
         row=row,
         team_href=f"../teams/{site.team_slugs[team]}.html",

@@ -9,6 +9,7 @@ from skillkit.pipeline import Assessment
 from skillkit.report.context import Meta, PersonRow, SiteIndex, meta
 from skillkit.report.i18n import UI
 from skillkit.report.measurement import PerceptionView, low_agreement_note, perception_view
+from skillkit.report.summary import team_summary
 from skillkit.report.talent import TalentView, talent_view
 
 
@@ -52,7 +53,12 @@ def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
     """One team's page: people × competencies against targets, bands and plans."""
     a, lang, ui = site.assessment, site.lang, UI[site.lang]
     return TeamPage(
-        meta=meta(site, ui["team_title"].format(team=team or ui["no_team"]), "../"),
+        meta=meta(
+            site,
+            ui["team_title"].format(team=team or ui["no_team"]),
+            "../",
+            team_summary(site, members),
+        ),
         ui=ui,
         team=team,
         competencies=tuple(c.name(lang) for c in a.framework.competencies),
