@@ -92,14 +92,15 @@ def radar(
         points = svg.points([at(i, t) for i in range(n)])
         ring = svg.element("polygon", class_="sk-ring", points=points, **outline)
         grid.append(ring if n >= 3 else svg.dot("sk-ring", 0, 0, radius * frac(t), "", **outline))
-        # Drawn over the series with a white halo, so ring values stay legible.
-        halo: dict[str, svg.Attr] = {"stroke": svg.PALETTE["paper"], "stroke_width": 3}
+        # Drawn over the series with a white halo, so ring values stay legible; paint-order as
+        # CSS, since the SVG 1.1 attributes HTML validators check have no paint-order.
+        halo: dict[str, svg.Attr] = {
+            "stroke": svg.PALETTE["paper"],
+            "stroke_width": 3,
+            "style": "paint-order: stroke",
+        }
         y = -radius * frac(t) - 3
-        ticks.append(
-            svg.text(
-                4, y, svg.number(t), 9, "start", "faint", "sk-tick", paint_order="stroke", **halo
-            )
-        )
+        ticks.append(svg.text(4, y, svg.number(t), 9, "start", "faint", "sk-tick", **halo))
     grid += [svg.line("sk-spoke", 0, 0, *at(i, max_value)) for i in range(n)]
     box = [-radius - 8, -radius - 12, radius + 8, radius + 8]
     labels: list[str] = []

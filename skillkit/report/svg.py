@@ -23,7 +23,7 @@ PALETTE: dict[str, str] = {
     "not-yet": "#A8A8A8",
     "insufficient-evidence": "#E69F00",
     "ink": "#1F2937",
-    "text": "#4B5563",
+    "text": "#374151",  # ≥ 4.5:1 on every zone tint of the 9-box
     "faint": "#6B7280",
     "axis": "#9CA3AF",
     "grid": "#E5E7EB",
