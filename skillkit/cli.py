@@ -12,6 +12,7 @@ from skillkit import __version__
 from skillkit.cli_common import (
     LANG,
     PageProgress,
+    earlier_pages,
     echo_warnings,
     framework_option,
     generated_at,
@@ -23,6 +24,7 @@ from skillkit.cli_common import (
     target_option,
     write_files,
 )
+from skillkit.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from skillkit.models import Lang
@@ -54,6 +56,7 @@ def _run_review(
     model: bool = True,
     skip_invalid: bool = False,
     max_file_mb: int = 1024,
+    pdf: bool = False,
 ) -> Assessment:
     from skillkit.bundled import bundled_file
     from skillkit.framework import DEFAULT_FRAMEWORK
@@ -84,7 +87,12 @@ def _run_review(
             html=html,
             progress=progress,
         )
+    earlier_pdfs = _earlier_pdfs(out)
     write_files(out, files, prune_pages=True)
+    # A PDF an earlier --pdf run printed must not outlive or contradict its page: a leaver's
+    # goes, and so does every other until this run prints it again (or not, without --pdf).
+    for stale in sorted(earlier_pdfs):
+        (out / stale).unlink(missing_ok=True)
     echo_warnings(assessment.warnings, quiet)
     rejected = assessment.records.rejected
     if rejected is not None and len(rejected) and not quiet:
@@ -103,7 +111,56 @@ def _run_review(
         click.echo(
             f"Wrote {len(files)} files to {out}" + (f"; open {out / 'index.html'}" if html else ".")
         )
+    if pdf:
+        pages = sorted(name for name in files if name.endswith(".html"))
+        _write_pdfs(out, pages, quiet)
     return assessment
+
+
+def _earlier_pdfs(out: Path) -> set[str]:
+    """The PDFs beside the pages an earlier review wrote (its index page included)."""
+    from skillkit.pdf import pdf_name
+
+    pages = [page for page in earlier_pages(out.resolve()) if page.endswith(".html")]
+    return {pdf_name(page) for page in pages} | ({"index.pdf"} if pages else set())
+
+
+class _PdfProgress(PageProgress):
+    """PageProgress's bar, labelled for the PDFs."""
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.enabled and self.bar is None:
+            self.bar = click.progressbar(length=total, label="Printing PDFs", file=sys.stderr)
+            self.bar.__enter__()
+        super().__call__(done, total)
+
+
+def _write_pdfs(out: Path, pages: list[str], quiet: bool) -> None:
+    """Print the pages just written to PDFs beside them: all of them, or none.
+
+    Without Chromium the HTML stands and a warning says so (exit 0); a Chromium that fails on
+    a page stops the run (exit 2), the HTML written all the same.
+    """
+    from skillkit.pdf import ChromiumMissingError, PdfError, find_chromium, print_pages
+
+    written = "the HTML reports were written"
+    try:
+        chromium = find_chromium()
+    except ChromiumMissingError as missing:
+        # Said even with --quiet: the user asked for PDFs and gets none.
+        click.echo(f"warning: {missing.problem} — {written}", err=True)
+        return
+    try:
+        with _PdfProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
+            pdfs = print_pages(chromium, out, pages, progress=progress)
+    except PdfError as failed:
+        problem = failed.problem
+        raise InputError(
+            [Problem(problem.file, problem.line, problem.where, f"{problem.message} — {written}")]
+        ) from None
+    write_files(out, pdfs)
+    if not quiet:
+        click.echo(f"Printed {len(pdfs)} PDFs beside the pages; open {out / 'index.pdf'}")
 
 
 @main.command()
@@ -128,6 +185,11 @@ def _run_review(
     help="Set rows with problems aside (listed in OUT/rejected.csv) instead of stopping.",
 )
 @max_file_option
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print every page to an A4 PDF beside it (needs Chromium or Chrome).",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors
 def review(
@@ -142,9 +204,12 @@ def review(
     no_model: bool,
     skip_invalid: bool,
     max_file_mb: int,
+    pdf: bool,
     quiet: bool,
 ) -> None:
     """Review DATA (a data folder or an .xlsx workbook) and write reports into --out."""
+    if pdf and no_html:
+        raise click.UsageError("--pdf prints the HTML pages: it cannot go with --no-html.")
     _run_review(
         data,
         out,
@@ -158,6 +223,7 @@ def review(
         model=not no_model,
         skip_invalid=skip_invalid,
         max_file_mb=max_file_mb,
+        pdf=pdf,
     )
 
 
@@ -185,9 +251,12 @@ def review(
 )
 @click.option("--seed", type=click.IntRange(0), default=7, show_default=True, help="Random seed.")
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Report language.")
+@click.option("--pdf", is_flag=True, help="Also print every page to an A4 PDF beside it.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors
-def demo(out: Path, people: int, quarters: int, seed: int, lang: str, quiet: bool) -> None:
+def demo(
+    out: Path, people: int, quarters: int, seed: int, lang: str, pdf: bool, quiet: bool
+) -> None:
     """Generate a realistic synthetic agency into OUT/data and review it into OUT."""
     from skillkit.demo import generate_agency
     from skillkit.pipeline import load_standards
@@ -213,6 +282,7 @@ def demo(out: Path, people: int, quarters: int, seed: int, lang: str, quiet: boo
         lang=lang,
         html=True,
         quiet=quiet,
+        pdf=pdf,
     )
 
 
