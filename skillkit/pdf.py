@@ -28,6 +28,10 @@ from skillkit.errors import Problem, SkillkitError
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 MM = 1 / 25.4  # inches, the unit of Page.printToPDF
+UNLINK = (
+    "for (const a of document.querySelectorAll('a[href]'))"
+    " if (!a.getAttribute('href').startsWith('#')) a.removeAttribute('href');"
+)
 # A4 with the margins of style.css's @page (which wins: preferCSSPageSize); the bottom one is
 # deep enough for the footer.
 PAPER = {"paperWidth": 210 * MM, "paperHeight": 297 * MM, "marginTop": 12 * MM}
@@ -362,6 +366,9 @@ class _DevTools:
                 raise self.failed(str(job.path), str(navigated["errorText"]))
             job.committed = True
         if job.printing is None and job.session in self.loaded:
+            # Links to other pages would print as file:// URLs naming this machine's folders:
+            # only links within the page stay (a tab runs its commands in order).
+            self.send("Runtime.evaluate", {"expression": UNLINK}, job.session)
             job.printing = self.send("Page.printToPDF", self._options(job.path), job.session)
         elif job.printing is not None and job.printing in self.results:
             job.pdf = base64.b64decode(self.result(job.printing, str(job.path))["data"])

@@ -86,6 +86,22 @@ def test_each_sheet_has_a_footer_with_title_period_and_page_number(printed: Path
 
 @pytest.mark.browser
 @needs_chromium
+def test_no_link_in_a_pdf_names_a_file_on_the_machine_that_made_it(printed: Path) -> None:
+    from pypdf import PdfReader
+
+    uris = []
+    for document in printed.rglob("*.pdf"):
+        for sheet in PdfReader(io.BytesIO(document.read_bytes())).pages:
+            for annotation in sheet.get("/Annots") or []:
+                action = annotation.get_object().get("/A") or {}
+                if "/URI" in action:
+                    uris.append(str(action["/URI"]))
+    assert [uri for uri in uris if uri.startswith("file:")] == []
+    assert b"file://" not in (printed / "index.pdf").read_bytes()
+
+
+@pytest.mark.browser
+@needs_chromium
 def test_demo_pages_break_into_sensible_sheets(demo: Path) -> None:
     from pypdf import PdfReader
 
