@@ -10,12 +10,12 @@ import click
 
 from skillkit import __version__
 from skillkit.cli_common import (
-    LANG,
     PageProgress,
     earlier_pages,
     echo_warnings,
     framework_option,
     generated_at,
+    lang_option,
     max_file_option,
     mebibytes,
     period_option,
@@ -96,7 +96,7 @@ def _run_review(
     echo_warnings(assessment.warnings, quiet)
     rejected = assessment.records.rejected
     if rejected is not None and len(rejected) and not quiet:
-        rows = len(rejected.drop_duplicates(["file", "line"]))
+        rows = assessment.records.rejected_rows or 0
         click.echo(
             f"set aside {rows} row{'' if rows == 1 else 's'} with problems "
             f"(each with its reason in {out / 'rejected.csv'}):",
@@ -176,7 +176,7 @@ def _write_pdfs(out: Path, pages: list[str], quiet: bool) -> None:
     show_default=True,
     help="Output folder.",
 )
-@click.option("--lang", type=LANG, default="en", show_default=True, help="Report language.")
+@lang_option("Report language.")
 @click.option("--no-html", is_flag=True, help="Write only the CSV and JSON outputs.")
 @click.option("--no-model", is_flag=True, help="Do not train the promotion model.")
 @click.option(
@@ -250,7 +250,7 @@ def review(
     help="Quarters of history.",
 )
 @click.option("--seed", type=click.IntRange(0), default=7, show_default=True, help="Random seed.")
-@click.option("--lang", type=LANG, default="en", show_default=True, help="Report language.")
+@lang_option("Report language.")
 @click.option("--pdf", is_flag=True, help="Also print every page to an A4 PDF beside it.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors

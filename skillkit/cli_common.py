@@ -215,3 +215,8 @@ max_file_option = click.option(
 def mebibytes(amount: int) -> int:
     """--max-file-mb in bytes."""
     return amount << 20
+
+
+def lang_option(help: str) -> Callable[[Any], Any]:
+    """--lang en|ru (default en), worded for what the command writes."""
+    return click.option("--lang", type=LANG, default="en", show_default=True, help=help)

@@ -11,6 +11,7 @@ import click
 
 from skillkit.cli_common import (
     framework_option,
+    lang_option,
     period_option,
     replace_files,
     reports_user_errors,
@@ -30,13 +31,7 @@ def _options(command: Callable[..., Any]) -> Callable[..., Any]:
         rubric_option,
         period_option,
         target_option,
-        click.option(
-            "--lang",
-            type=click.Choice(["en", "ru"]),
-            default="en",
-            show_default=True,
-            help="Language of the table and of reasons.",
-        ),
+        lang_option("Language of the table and of reasons."),
         click.option(
             "--format",
             "fmt",

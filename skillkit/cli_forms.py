@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 
-from skillkit.cli_common import framework_option, reports_user_errors, rubric_option
+from skillkit.cli_common import framework_option, lang_option, reports_user_errors, rubric_option
 
 # Only click and cli_common here: `skillkit --help` imports this module and must stay instant.
 # The commands import the library inside their bodies.
@@ -25,13 +25,7 @@ from skillkit.cli_common import framework_option, reports_user_errors, rubric_op
 )
 @framework_option
 @rubric_option
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "ru"]),
-    default="en",
-    show_default=True,
-    help="Language of the forms.",
-)
+@lang_option("Language of the forms.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors
 def template(

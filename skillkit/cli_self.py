@@ -14,6 +14,7 @@ import click
 from skillkit.cli_common import (
     EXIT_INPUT,
     framework_option,
+    lang_option,
     replace_files,
     reports_user_errors,
     rubric_option,
@@ -100,13 +101,7 @@ WORDS: dict[str, dict[str, str]] = {
     help="Answers file (.csv: competency,level,example; .yaml: competency: level) instead of "
     "the questions.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "ru"]),
-    default="en",
-    show_default=True,
-    help="Language of the questions, the gaps and the page.",
-)
+@lang_option("Language of the questions, the gaps and the page.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

@@ -143,9 +143,7 @@ def manifest(
         },
         "lang": lang,
         # Rows set aside by --skip-invalid (listed in rejected.csv); null when none could be.
-        "rejected_rows": None
-        if a.records.rejected is None
-        else len(a.records.rejected.drop_duplicates(["file", "line"])),
+        "rejected_rows": a.records.rejected_rows,
         "generated_at": generated_at,
     }
 

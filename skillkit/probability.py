@@ -157,7 +157,8 @@ def _coded(
 ) -> _Coded:
     """The weighted sources' ratings of `ids` in the window, calibrated, as sorted codes."""
     quarter = _positions(ratings["period"], window)
-    rows = ratings[(quarter >= 0) & ratings["rating"].notna().to_numpy(dtype=bool)]
+    observed = (quarter >= 0) & ratings["rating"].notna().to_numpy(dtype=bool)
+    rows, quarter = ratings[observed], quarter[observed]
     person = _positions(rows["employee_id"], ids)
     source = _positions(rows["source"], sources)
     competency = _positions(rows["competency"], competencies)
@@ -171,7 +172,7 @@ def _coded(
         value = rows["rating"]
     return _Coded.sorted(
         person=person[keep],
-        quarter=_positions(rows["period"], window),
+        quarter=quarter[keep],
         competency=competency[keep],
         source=source[keep],
         rater=pd.factorize(rows["rater_id"])[0],

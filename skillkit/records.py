@@ -64,6 +64,13 @@ class Records:
     # With skip_invalid: the rows set aside (REJECTED_COLUMNS); None when bad rows stop the load.
     rejected: pd.DataFrame | None = None
 
+    @property
+    def rejected_rows(self) -> int | None:
+        """How many rows were set aside (a row may have several problems); None when strict."""
+        return (
+            None if self.rejected is None else len(self.rejected.drop_duplicates(["file", "line"]))
+        )
+
 
 def load_records(
     source: Path, rules: RecordRules, skip_invalid: bool = False, max_bytes: int | None = None

@@ -209,7 +209,7 @@ def _rejected(a: Assessment, ui: Mapping[str, str]) -> RejectedView | None:
     table = a.records.rejected
     if table is None:
         return None
-    rows = len(table.drop_duplicates(["file", "line"]))
+    rows = a.records.rejected_rows or 0
     shown = table.head(REJECTED_SHOWN)
     return RejectedView(
         note=ui["rejected_note"].format(rows=rows) if rows else ui["rejected_none"],

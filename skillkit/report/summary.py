@@ -19,8 +19,7 @@ def org_summary(site: SiteIndex) -> tuple[str, ...]:
     target = a.framework.role(a.target_role).name(lang)
     holders = int((a.people["role"].astype(str) == a.target_role).sum())
     lacking = int(bands.get("insufficient-evidence", 0))
-    rejected = a.records.rejected
-    set_aside = 0 if rejected is None else len(rejected.drop_duplicates(["file", "line"]))
+    set_aside = a.records.rejected_rows or 0
     return (
         ui["summary_org_ready"].format(
             people=len(a.people),
