@@ -45,10 +45,12 @@ def _ticks(lo: float, hi: float, step: float = 0.0) -> list[float]:
     return [round(k * step, 9) for k in range(first, last + 1)]
 
 
-def _grid(ticks: Sequence[float], py: Callable[[float], float], left: float, right: float) -> str:
+def _grid(
+    ticks: Sequence[float], py: Callable[[float], float], left: float, right: float, lang: str
+) -> str:
     return "".join(
         svg.line("sk-grid", left, py(t), right, py(t))
-        + svg.text(left - 6, py(t) + 4, svg.number(t), 10, "end", "faint", "sk-tick")
+        + svg.text(left - 6, py(t) + 4, svg.number(t, lang), 10, "end", "faint", "sk-tick")
         for t in ticks
     )
 
@@ -67,6 +69,7 @@ def radar(
     max_value: float = 5.0,
     min_value: float = 0.0,
     no_data: str = "no data",
+    lang: str = "en",
 ) -> Markup:
     """A spider chart centred at (0, 0): a polygon per series, None drawn hollow at the centre."""
     _check(series, len(axes), "axes")
@@ -100,7 +103,7 @@ def radar(
             "style": "paint-order: stroke",
         }
         y = -radius * frac(t) - 3
-        ticks.append(svg.text(4, y, svg.number(t), 9, "start", "faint", "sk-tick", **halo))
+        ticks.append(svg.text(4, y, svg.number(t, lang), 9, "start", "faint", "sk-tick", **halo))
     grid += [svg.line("sk-spoke", 0, 0, *at(i, max_value)) for i in range(n)]
     box = [-radius - 8, -radius - 12, radius + 8, radius + 8]
     labels: list[str] = []
@@ -131,7 +134,7 @@ def radar(
             svg.element("polygon", class_=f"sk-series sk-{s.kind}", points=svg.points(pts), **paint)
         )
         for axis, (x, y), v in zip(axes, pts, clean, strict=True):
-            tip = f"{axis} · {s.label}: {no_data if v is None else svg.number(v)}"
+            tip = f"{axis} · {s.label}: {no_data if v is None else svg.number(v, lang)}"
             cls = f"sk-vertex sk-{s.kind}" + (" sk-missing" if v is None else "")
             ring, body = (
                 (colour, svg.PALETTE["paper"]) if v is None else (svg.PALETTE["paper"], colour)
@@ -154,6 +157,7 @@ def trend_lines(
     y_max: float = 5.0,
     target: float | None = None,
     no_data: str = "no data",
+    lang: str = "en",
 ) -> Markup:
     """A small multi-line chart across periods, broken where a value is None."""
     _check(series, len(periods), "periods")
@@ -170,7 +174,7 @@ def trend_lines(
     def py(v: float) -> float:
         return top + height * (1 - (min(max(v, y_min), y_max) - y_min) / (y_max - y_min))
 
-    parts = [_grid(_ticks(y_min, y_max), py, left, right)]
+    parts = [_grid(_ticks(y_min, y_max), py, left, right, lang)]
     every = math.ceil(max(svg.text_width(p, 11) + 10 for p in periods) / (inner / max(n - 1, 1)))
     for i, period in enumerate(periods[::every]):
         parts.append(
@@ -182,7 +186,9 @@ def trend_lines(
                 "sk-target-line", left, py(target), right, py(target), **svg.stroke("target", 1.2)
             )
         )
-        parts.append(svg.text(right + 4, py(target) + 4, svg.number(target), 10, "start", "faint"))
+        parts.append(
+            svg.text(right + 4, py(target) + 4, svg.number(target, lang), 10, "start", "faint")
+        )
     for s in series:
         clean = [_finite(v) for v in s.values]
         pts = [None if v is None else (px(i), py(v)) for i, v in enumerate(clean)]
@@ -195,7 +201,7 @@ def trend_lines(
         )
         for i, v in enumerate(clean):
             if v is not None:
-                tip, paint = f"{periods[i]} · {s.label}: {svg.number(v)}", svg.PALETTE[s.kind]
+                tip, paint = f"{periods[i]} · {s.label}: {svg.number(v, lang)}", svg.PALETTE[s.kind]
                 dot = svg.dot(
                     f"sk-point sk-{s.kind}",
                     px(i),
@@ -258,15 +264,15 @@ def bar_chart(
     items: Sequence[tuple[str, float, str]],
     *,
     title: str,
-    value_format: str = "{:.0f}",
     no_data: str = "no data",
+    lang: str = "en",
 ) -> Markup:
     """Horizontal bars proportional to value, coloured by readiness band, value at the end."""
     if not items:
         return svg.no_data_chart("bars", title, no_data)
     width, row, bar_h, size = 560.0, 28.0, 18.0, 12.0
     names = [label if len(label) <= 32 else label[:31] + "…" for label, _, _ in items]
-    shown = [value_format.format(value) for _, value, _ in items]
+    shown = [svg.number(value, lang) for _, value, _ in items]
     start = max(svg.text_width(name, size) for name in names) + 14
     room = width - start - max(svg.text_width(s, size) for s in shown) - 12
     lengths = [max(_finite(value) or 0.0, 0.0) for _, value, _ in items]
@@ -291,6 +297,7 @@ def bullet(
     lower_is_better: bool = False,
     unit: str = "",
     no_data: str = "no data",
+    lang: str = "en",
 ) -> Markup:
     """A KPI bullet: bands for levels 1..5 cut at the level 2..5 thresholds, and a marker."""
     t = [float(x) for x in thresholds]
@@ -317,7 +324,7 @@ def bullet(
     ]
     right_of_last = -math.inf
     for x in sorted(t):
-        label, half = svg.number(x), svg.text_width(svg.number(x), 9.5) / 2
+        label, half = svg.number(x, lang), svg.text_width(svg.number(x, lang), 9.5) / 2
         if px(x) - half > right_of_last + 4:  # skip labels that would overlap
             parts.append(
                 svg.text(px(x), top + band_h + 13, label, 9.5, "middle", "faint", "sk-tick")
@@ -333,7 +340,7 @@ def bullet(
             svg.rect("sk-measure", x0, top + band_h / 2 - 3, px(v) - x0, 6, "ink", fill_opacity=0.7)
         )
         parts.append(svg.rect("sk-marker", px(v) - 1.5, top - 4, 3, band_h + 8, "ink"))
-        label = f"{svg.number(v)}{spacer}{unit}"
+        label = f"{svg.number(v, lang)}{spacer}{unit}"
         parts.append(svg.text(x1 + 12, top + band_h / 2 + 5, label, 13, "start", "ink", "sk-value"))
     return svg.chart("bullet", (0, 0, width, top + band_h + 20), title, "".join(parts))
 
@@ -346,6 +353,7 @@ def distribution(
     labels: tuple[str, str] = ("", ""),
     bins: Sequence[float] = (1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5),
     no_data: str = "no data",
+    lang: str = "en",
 ) -> Markup:
     """A histogram of scores; a second series stands beside the first in each bin."""
     edges = [float(b) for b in bins]
@@ -376,17 +384,18 @@ def distribution(
     def py(c: float) -> float:
         return top + height * (1 - c / y_top)
 
-    parts = [_grid(_ticks(0, y_top, step), py, left, right)]
+    parts = [_grid(_ticks(0, y_top, step), py, left, right, lang)]
     kinds = ("primary", "second")[: len(groups)]
     for g, kind in enumerate(kinds):
         for b, c in enumerate(counts[g]):
-            tip = f"{labels[g]} {svg.number(edges[b])}–{svg.number(edges[b + 1])}: {c}".strip()
+            low, high = svg.number(edges[b], lang), svg.number(edges[b + 1], lang)
+            tip = f"{labels[g]} {low}–{high}: {svg.number(c, lang)}".strip()
             x, h = left + b * slot + slot * 0.12 + g * bar_w, top + height - py(c)
             parts.append(svg.rect(f"sk-bar sk-{kind}", x, py(c), bar_w - 1, h, kind, tip=tip))
-    every = math.ceil(max(svg.text_width(svg.number(e), 10) + 8 for e in edges) / slot)
+    every = math.ceil(max(svg.text_width(svg.number(e, lang), 10) + 8 for e in edges) / slot)
     for i, e in enumerate(edges[::every]):
         parts.append(
-            svg.text(left + i * every * slot, top + height + 16, svg.number(e), 10, "middle")
+            svg.text(left + i * every * slot, top + height + 16, svg.number(e, lang), 10, "middle")
         )
     parts.append(
         svg.line("sk-axis", left, top + height, right, top + height, stroke=svg.PALETTE["axis"])
@@ -397,3 +406,109 @@ def distribution(
     )
     box = (0.0, 0.0, width, top + height + 30 + legend_h)
     return svg.chart("distribution", box, title, "".join(parts) + legend)
+
+
+def stacked_columns(
+    periods: Sequence[str],
+    stacks: Sequence[tuple[str, str, Sequence[float]]],
+    *,
+    title: str,
+    no_data: str = "no data",
+    lang: str = "en",
+) -> Markup:
+    """A column per period, stacked from the first series up; the total stands above each.
+
+    `stacks` holds (label, readiness band, one count per period). Every segment has its count
+    as a tooltip and the legend names the bands in stacking order, bottom first.
+    """
+    for label, _, values in stacks:
+        if len(values) != len(periods):
+            raise ValueError(f"stack {label!r} has {len(values)} values for {len(periods)} periods")
+    counts = np.array([[max(_finite(v) or 0.0, 0.0) for v in s[2]] for s in stacks], dtype=float)
+    totals = counts.sum(axis=0) if len(stacks) else np.zeros(len(periods))
+    if not periods or not totals.any():
+        return svg.no_data_chart("columns", title, no_data)
+    step = max(1.0, _step(float(totals.max()), 5))
+    y_top = math.ceil(float(totals.max()) / step) * step
+    width, left, right, top, height = 560.0, 40.0, 546.0, 18.0, 170.0
+    slot = (right - left) / len(periods)
+    column = min(slot * 0.62, 56.0)
+
+    def py(c: float) -> float:
+        return top + height * (1 - c / y_top)
+
+    parts = [_grid(_ticks(0, y_top, step), py, left, right, lang)]
+    base = np.zeros(len(periods))
+    for (label, band, _), row in zip(stacks, counts, strict=True):
+        kind = band if band in _BANDS else "primary"
+        for i, c in enumerate(row):
+            if c <= 0:
+                continue
+            x = left + i * slot + (slot - column) / 2
+            tip = f"{periods[i]} · {label}: {svg.number(c, lang)}"
+            y = py(base[i] + c)
+            parts.append(
+                svg.rect(f"sk-bar sk-{kind}", x, y, column, py(base[i]) - y, kind, tip=tip)
+            )
+        base += row
+    every = math.ceil(max(svg.text_width(p, 11) + 8 for p in periods) / slot)
+    for i, period in enumerate(periods):
+        mid = left + i * slot + slot / 2
+        total = svg.number(float(totals[i]), lang)
+        parts.append(svg.text(mid, py(totals[i]) - 4, total, 10, "middle", "ink", "sk-value"))
+        if i % every == 0:
+            parts.append(svg.text(mid, top + height + 16, period, 11, "middle", cls="sk-period"))
+    parts.append(
+        svg.line("sk-axis", left, top + height, right, top + height, stroke=svg.PALETTE["axis"])
+    )
+    entries = [(label, band if band in _BANDS else "primary") for label, band, _ in stacks]
+    legend, legend_h = svg.legend(entries, 0, width, top + height + 26, box=True)
+    box = (0.0, 0.0, width, top + height + 30 + legend_h)
+    return svg.chart("columns", box, title, "".join(parts) + legend)
+
+
+def gap_bar(
+    score: float | None,
+    target: float,
+    *,
+    title: str,
+    low: float | None = None,
+    high: float | None = None,
+    scale: tuple[float, float] = (1.0, 5.0),
+) -> Markup:
+    """A score on the level scale against its target, for a table cell.
+
+    The 95% interval is a pale band, the score a dot, the target a dark tick and the gap from
+    score to target a dashed line: shapes that tell them apart without colour.
+    """
+    lo, hi = scale
+    if not hi > lo:
+        raise ValueError(f"scale must rise, got {scale}")
+    width, height, pad, mid = 136.0, 22.0, 5.0, 11.0
+
+    def px(v: float) -> float:
+        return pad + (width - 2 * pad) * (min(max(v, lo), hi) - lo) / (hi - lo)
+
+    parts = [svg.line("sk-track", px(lo), mid, px(hi), mid, **svg.stroke("grid", 6))]
+    parts += [
+        svg.line("sk-level-tick", px(k), mid - 5, px(k), mid + 5, stroke=svg.PALETTE["axis"])
+        for k in range(math.ceil(lo), math.floor(hi) + 1)
+    ]
+    a, b, v = _finite(low), _finite(high), _finite(score)
+    if a is not None and b is not None:
+        band: dict[str, svg.Attr] = {"fill_opacity": 0.22, "rx": 3}
+        parts.append(svg.rect("sk-interval", px(a), mid - 5, px(b) - px(a), 10, "primary", **band))
+    if v is not None and v < target:
+        dashed: dict[str, svg.Attr] = {
+            "stroke": svg.PALETTE["target"],
+            "stroke_width": 2,
+            "stroke_dasharray": "3 2",
+        }
+        parts.append(svg.line("sk-gap", px(v), mid, px(target), mid, **dashed))
+    parts.append(
+        svg.line("sk-target-tick", px(target), 2, px(target), height - 2, **svg.stroke("ink", 2.5))
+    )
+    if v is not None:
+        paper: dict[str, svg.Attr] = {"stroke": svg.PALETTE["paper"], "stroke_width": 1.5}
+        parts.append(svg.dot("sk-score", px(v), mid, 5, "", fill=svg.PALETTE["primary"], **paper))
+    return svg.chart("gap", (0, 0, width, height), title, "".join(parts))

@@ -14,7 +14,7 @@ from skillkit.ninebox import bench, placed
 from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
 from skillkit.reliability import self_vs_others
-from skillkit.report.i18n import BAND_NAMES, UI, number, percent
+from skillkit.report.i18n import BAND_NAMES, UI, number, percent, timestamp
 from skillkit.report.measurement import (
     relied_on_by_team,
 )
@@ -32,7 +32,8 @@ class Meta:
     lang: Lang
     title: str
     period: str
-    generated_at: str
+    generated_at: str  # ISO 8601, for the <time> element
+    generated_text: str  # the same moment as the reader writes it
     framework: str
     rubric: str
     footer: str
@@ -98,6 +99,7 @@ def meta(site: SiteIndex, title: str, root: str, summary: tuple[str, ...] = ()) 
         title=title,
         period=a.period,
         generated_at=site.generated_at,
+        generated_text=timestamp(site.generated_at, lang),
         framework=f"{a.framework.name(lang)} {a.framework.version}",
         rubric=f"{a.rubric.name(lang)} {a.rubric.version}",
         footer=UI[lang]["footer"].format(version=__version__),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import datetime
 
 from skillkit.models import Lang
 
@@ -23,6 +24,13 @@ UI: Mapping[str, Mapping[str, str]] = {
         "total": "Total",
         "people": "People",
         "pipeline": "Readiness pipeline",
+        "pipeline_history": "Readiness over the last quarters",
+        "pipeline_chart": "Ready now or within two years, quarter by quarter",
+        "team_bands": "The team's people by readiness band",
+        "pipeline_history_note": "Each earlier quarter as a review held then would have found it "
+        "for {target}: the people employed then, in the roles they held, on the evidence up to "
+        "that quarter and under today's rules. Scores carry today's rater calibration, so a past "
+        "quarter can differ a little from the review actually held then.",
         "pipeline_note": "Readiness for {target} (people at or above it are assessed for the next rung).",
         "heatmap": "Team × competency",
         "heatmap_note": "Mean level in {period} against the level each person's role expects. "
@@ -108,7 +116,11 @@ UI: Mapping[str, Mapping[str, str]] = {
         "legend_more": "more than one below",
         "legend_none": "no evidence",
         "from_to": "{competency}: level {level} → {required}",
-        "unknown_level": "level not shown",
+        "unknown_level": "not shown",
+        "gap_legend": "Under each score: the dot is the score, the pale band its 95% interval, "
+        "the dark tick the target and the dashed line the gap still to close.",
+        "gap_title": "{competency}: score {score} (95% interval {low}–{high}) against a target "
+        "of {target}",
         "in_quarters": "in about {n} at the current pace",
         "beyond": "more than {n} away at the current pace",
         "no_progress": "no progress at the current pace",
@@ -247,6 +259,13 @@ UI: Mapping[str, Mapping[str, str]] = {
         "total": "Всего",
         "people": "Сотрудники",
         "pipeline": "Готовность к повышению",
+        "pipeline_history": "Готовность за последние кварталы",
+        "pipeline_chart": "Готовы сейчас или в течение двух лет, по кварталам",
+        "team_bands": "Сотрудники команды по группам готовности",
+        "pipeline_history_note": "Каждый прошлый квартал — так, как его оценил бы проведённый "
+        "тогда обзор для роли «{target}»: сотрудники того времени в тогдашних ролях, данные до "
+        "этого квартала, сегодняшние правила. Баллы учитывают сегодняшнюю калибровку оценщиков, "
+        "поэтому прошлый квартал может немного отличаться от обзора, проведённого тогда.",
         "pipeline_note": "Готовность к роли «{target}» (кто уже на ней или выше, оценивается для следующей ступени).",
         "heatmap": "Команды × компетенции",
         "heatmap_note": "Средний уровень за {period} относительно уровня, которого ждёт роль сотрудника. "
@@ -332,7 +351,11 @@ UI: Mapping[str, Mapping[str, str]] = {
         "legend_more": "больше чем на один ниже",
         "legend_none": "нет данных",
         "from_to": "{competency}: уровень {level} → {required}",
-        "unknown_level": "уровень не показан",
+        "unknown_level": "не показан",
+        "gap_legend": "Под каждым баллом: точка — балл, светлая полоса — его 95\u00a0% интервал, "
+        "тёмная черта — цель, пунктир — разрыв, который осталось закрыть.",
+        "gap_title": "«{competency}»: балл {score} (95\u00a0% интервал {low}–{high}) при цели "
+        "{target}",
         "in_quarters": "примерно через {n} при нынешнем темпе",
         "beyond": "при нынешнем темпе дальше, чем через {n}",
         "no_progress": "при нынешнем темпе прогресса нет",
@@ -582,3 +605,49 @@ def quarters(n: int, lang: Lang) -> str:
         )
         return f"{n}\u00a0{word}"
     return f"{n}\u00a0quarter" + ("" if n == 1 else "s")
+
+
+_MONTHS: Mapping[str, tuple[str, ...]] = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    # Genitive, as a Russian date reads: 27 ноября 2026.
+    "ru": (
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ),
+}
+
+
+def timestamp(iso: str, lang: Lang) -> str:
+    """An ISO 8601 UTC time as the reader writes a date: '27 November 2026, 01:41 UTC'.
+
+    Text that is not an ISO time is returned as it is, so a caller's own label still shows.
+    """
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    month = _MONTHS[lang][moment.month - 1]
+    return f"{moment.day}\u00a0{month} {moment.year}, {moment:%H:%M}\u00a0UTC"

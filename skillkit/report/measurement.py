@@ -87,9 +87,12 @@ def calibration_view(a: Assessment, lang: Lang) -> CalibrationView:
         labels=(ui["before_calibration"], ui["after_calibration"]),
         bins=SCORE_BINS,
         no_data=ui["no_data"],
+        lang=lang,
     )
     if fit.method == "none":
-        empty = charts.distribution([], None, title=ui["effect_spread"], no_data=ui["no_data"])
+        empty = charts.distribution(
+            [], None, title=ui["effect_spread"], no_data=ui["no_data"], lang=lang
+        )
         return CalibrationView(False, ui["calibration_off"], "", "", "", (), (), empty, scores_svg)
     effects = fit.effects
     ranked = effects[effects["main"].astype(bool)]
@@ -122,6 +125,7 @@ def calibration_view(a: Assessment, lang: Lang) -> CalibrationView:
             labels=(ui["raters"], ""),
             bins=EFFECT_BINS,
             no_data=ui["no_data"],
+            lang=lang,
         ),
         scores_svg=scores_svg,
     )

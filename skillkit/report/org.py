@@ -12,10 +12,11 @@ from markupsafe import Markup
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
 from skillkit.readiness import BANDS
+from skillkit.readiness_history import bands_by_quarter
 from skillkit.report import charts
 from skillkit.report.audit import FairnessView, fairness_view
 from skillkit.report.context import BAND_ORDER, Cell, Meta, PersonRow, SiteIndex, meta
-from skillkit.report.i18n import BAND_NAMES, UI, number
+from skillkit.report.i18n import BAND_NAMES, UI, number, whole
 from skillkit.report.measurement import (
     AgreementView,
     CalibrationView,
@@ -58,6 +59,17 @@ class RejectedView:
 
 
 REJECTED_SHOWN = 100
+PIPELINE_BANDS = ("ready-now", "ready-1y", "ready-2y")
+
+
+@dataclass(frozen=True)
+class PipelineHistory:
+    """The readiness bands of the last quarters: a chart and the counts behind it."""
+
+    svg: Markup  # built and escaped by charts
+    periods: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]  # band name, people per quarter
+    note: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,7 @@ class OrgPage:
     ui: Mapping[str, str]
     headcount: Headcount
     pipeline_svg: Markup  # built and escaped by charts
+    pipeline_history: PipelineHistory
     competencies: tuple[str, ...]
     heat: tuple[HeatRow, ...]
     target_name: str
@@ -115,7 +128,8 @@ def org_page(site: SiteIndex) -> OrgPage:
         meta=meta(site, ui["org_title"], "", org_summary(site)),
         ui=ui,
         headcount=_headcount(people, fw.role_ids, {r.id: r.name(lang) for r in fw.roles}),
-        pipeline_svg=charts.bar_chart(bars, title=ui["pipeline"]),
+        pipeline_svg=charts.bar_chart(bars, title=ui["pipeline"], no_data=ui["no_data"], lang=lang),
+        pipeline_history=_pipeline_history(a, lang),
         competencies=tuple(c.name(lang) for c in fw.competencies),
         heat=_team_heat(site, latest),
         target_name=target_name,
@@ -136,6 +150,31 @@ def org_page(site: SiteIndex) -> OrgPage:
         fairness=fairness_view(a, lang),
         talent=talent_view(a, site.grid, site.bench, site.rows, lang),
         model=model_card(a, site.rows, lang),
+    )
+
+
+def _pipeline_history(a: Assessment, lang: Lang) -> PipelineHistory:
+    """Bands over the trend window's quarters, as a review held in each would have found them."""
+    ui, names = UI[lang], BAND_NAMES[lang]
+    history = bands_by_quarter(a, a.rubric.trend_quarters)
+    counts = history.pivot(index="band", columns="period", values="people")
+    shown = tuple(str(p) for p in history["period"].drop_duplicates())
+    table = counts.reindex(index=list(BANDS), columns=list(shown)).to_numpy(dtype="int64")
+    # The chart stacks only the bands on the way up: the many not yet would flatten them.
+    stacks = [
+        (names[b], b, tuple(float(v) for v in table[i]))
+        for i, b in enumerate(BANDS)
+        if b in PIPELINE_BANDS
+    ]
+    return PipelineHistory(
+        svg=charts.stacked_columns(
+            shown, stacks, title=ui["pipeline_chart"], no_data=ui["no_data"], lang=lang
+        ),
+        periods=shown,
+        rows=tuple(
+            (names[b], tuple(whole(int(v), lang) for v in table[i])) for i, b in enumerate(BANDS)
+        ),
+        note=ui["pipeline_history_note"].format(target=a.framework.role(a.target_role).name(lang)),
     )
 
 

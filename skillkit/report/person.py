@@ -32,6 +32,7 @@ class CompetencyRow:
     target: str
     target_next: str
     trend_svg: Markup  # built and escaped by charts
+    gap_svg: Markup  # the score against the target the page reads (charts.gap_bar)
     evidence: str
     raters: int
     next_indicator: str
@@ -142,7 +143,11 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
         team_href=f"../teams/{site.team_slugs[team]}.html",
         quarters_in_role=ui["unknown"] if in_role is None else str(in_role),
         radar_svg=charts.radar(
-            tuple(c.name(lang) for c in fw.competencies), series, title=ui["radar_title"]
+            tuple(c.name(lang) for c in fw.competencies),
+            series,
+            title=ui["radar_title"],
+            no_data=ui["no_data"],
+            lang=lang,
         ),
         competencies=tuple(
             _competency_row(fw, c, data, role_targets, next_targets, runs, lang) for c in comps
@@ -159,6 +164,8 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
             [charts.Series(ui["trend_avg"], data.average or (None,) * len(shown), "primary")],
             title=ui["trend_avg"],
             target=mean_target,
+            no_data=ui["no_data"],
+            lang=lang,
         ),
         # Every competency the plan moves gets its suggestion, and at least three in all.
         suggestions=_suggestions(
@@ -186,6 +193,14 @@ def _competency_row(
     competency = fw.competency(comp)
     history = data.history.get(comp, ())
     low, high = optional_float(row.get("ci_low")), optional_float(row.get("ci_high"))
+    aim = next_targets.get(comp, role_targets[comp])
+    gap_title = ui["gap_title"].format(
+        competency=competency.name(lang),
+        score=number(score, lang, 2),
+        low=number(low, lang),
+        high=number(high, lang),
+        target=aim,
+    )
     return CompetencyRow(
         name=competency.name(lang),
         cell=level_cell(level, role_targets[comp], score, lang, bool(row.get("private"))),
@@ -197,9 +212,13 @@ def _competency_row(
             history,
             title=f"{ui['trend']}: {competency.name(lang)}",
             target=float(next_targets.get(comp, role_targets[comp])),
+            no_data=ui["no_data"],
         )
         if history
         else Markup(""),
+        gap_svg=Markup("")
+        if score is None
+        else charts.gap_bar(score, float(aim), title=gap_title, low=low, high=high),
         evidence=ui[str(row.get("evidence", "insufficient"))],
         raters=optional_int(row.get("n_raters")) or 0,
         next_indicator=(
@@ -285,6 +304,7 @@ def _group_name(group: str, merged: tuple[str, ...], lang: Lang) -> str:
 
 def _kpis(site: SiteIndex, data: PersonData) -> tuple[KpiRow, ...]:
     a, lang = site.assessment, site.lang
+    ui = UI[lang]
     rows = []
     for kpi in a.rubric.kpis:
         if kpi.id not in data.kpis:
@@ -300,6 +320,8 @@ def _kpis(site: SiteIndex, data: PersonData) -> tuple[KpiRow, ...]:
                     title=kpi.name(lang),
                     thresholds=[kpi.thresholds[n] for n in (2, 3, 4, 5)],
                     lower_is_better=kpi.direction == "lower",
+                    no_data=ui["no_data"],
+                    lang=lang,
                 ),
             )
         )

@@ -62,10 +62,17 @@ def coord(x: float) -> str:
     return "0" if s == "-0" else s
 
 
-def number(x: float) -> str:
-    """A value for people: at most two decimals, thousands separated."""
+def number(x: float, lang: str = "en") -> str:
+    """A value for people: at most two decimals, thousands grouped, a true minus sign.
+
+    Russian groups thousands with a no-break space and writes a decimal comma: 10 789,5.
+    """
     s = f"{x:,.2f}".rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
+    if s == "-0":
+        return "0"
+    if lang == "ru":
+        s = s.replace(",", "\u00a0").replace(".", ",")
+    return s.replace("-", "\u2212")
 
 
 def text_width(text: str, size: float) -> float:

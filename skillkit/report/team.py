@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from skillkit.pipeline import Assessment
+from skillkit.readiness import BANDS
+from skillkit.report import charts
 from skillkit.report.context import Meta, PersonRow, SiteIndex, meta
-from skillkit.report.i18n import UI
+from skillkit.report.i18n import BAND_NAMES, UI
 from skillkit.report.measurement import PerceptionView, low_agreement_note, perception_view
 from skillkit.report.summary import team_summary
 from skillkit.report.talent import TalentView, talent_view
@@ -32,6 +36,7 @@ class TeamPage:
     team: str
     competencies: tuple[str, ...]
     people: tuple[PersonRow, ...]
+    bands_svg: Markup  # the team's people per readiness band, built and escaped by charts
     perception: PerceptionView
     low_agreement: str
     regressions: tuple[Regression, ...]
@@ -52,6 +57,9 @@ def team_members(assessment: Assessment) -> dict[str, list[str]]:
 def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
     """One team's page: people × competencies against targets, bands and plans."""
     a, lang, ui = site.assessment, site.lang, UI[site.lang]
+    people = tuple(site.rows[e] for e in members)
+    bands = [row.band for row in people]
+    bars = [(BAND_NAMES[lang][b], float(bands.count(b)), b) for b in BANDS]
     return TeamPage(
         meta=meta(
             site,
@@ -62,7 +70,8 @@ def team_page(site: SiteIndex, team: str, members: Sequence[str]) -> TeamPage:
         ui=ui,
         team=team,
         competencies=tuple(c.name(lang) for c in a.framework.competencies),
-        people=tuple(site.rows[e] for e in members),
+        people=people,
+        bands_svg=charts.bar_chart(bars, title=ui["team_bands"], no_data=ui["no_data"], lang=lang),
         perception=perception_view(a, site.perception.get(team, {}), lang),
         low_agreement=low_agreement_note(a, site.low_agreement.get(team, frozenset()), lang),
         regressions=_regressions(site, members),

@@ -14,8 +14,10 @@ from skillkit.report.charts import (
     bar_chart,
     bullet,
     distribution,
+    gap_bar,
     radar,
     sparkline,
+    stacked_columns,
     trend_lines,
 )
 
@@ -65,6 +67,12 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "distribution": lambda: distribution(
         [1.0, 2.2, 3.3], [1.5, 2.5], title=HOSTILE, labels=(HOSTILE, "Calibrated")
     ),
+    "stacked_columns": lambda: stacked_columns(
+        ["2025Q4", HOSTILE],
+        [(HOSTILE, "ready-now", (1, 2)), ("Ready within a year", "ready-1y", (3, 0))],
+        title=HOSTILE,
+    ),
+    "gap_bar": lambda: gap_bar(2.4, 4.0, title=HOSTILE, low=2.0, high=2.9),
 }
 EMPTY: dict[str, Callable[[], str]] = {
     "radar": lambda: radar([], [], title="Empty radar"),
@@ -77,6 +85,10 @@ EMPTY: dict[str, Callable[[], str]] = {
     "bar_chart": lambda: bar_chart([], title="Empty bars"),
     "distribution": lambda: distribution([], None, title="Empty histogram"),
     "bullet": lambda: bullet(None, title="Empty bullet", thresholds=(2, 3, 4, 5)),
+    "stacked_columns": lambda: stacked_columns([], [], title="Empty columns"),
+    "stacked_columns all zero": lambda: stacked_columns(
+        ["2025Q1"], [("Ready now", "ready-now", (0,))], title="Empty columns"
+    ),
 }
 
 
@@ -101,7 +113,7 @@ def test_hostile_text_stays_text(name: str) -> None:
     assert not [e for e in root.iter() if e.tag.endswith("script")]
     assert "<script" not in svg
     assert "&lt;script&gt;" in svg
-    if name not in ("sparkline",):  # a sparkline shows no labels, only its title
+    if name not in ("sparkline", "gap_bar"):  # these show no labels, only their title
         assert any(HOSTILE in t for t in texts(root))
 
 
@@ -403,3 +415,55 @@ def test_distribution_puts_the_second_series_beside_the_first() -> None:
 def test_distribution_rejects_bins_that_do_not_rise() -> None:
     with pytest.raises(ValueError, match="bins"):
         distribution([1.0], None, title="t", bins=(1, 3, 2))
+
+
+def test_stacked_columns_stack_each_quarter_and_total_it() -> None:
+    root = parse(
+        stacked_columns(
+            ["2026Q1", "2026Q2"],
+            [("Ready now", "ready-now", (2, 5)), ("Ready within a year", "ready-1y", (4, 0))],
+            title="Pipeline",
+        )
+    )
+    bars = elements(root, "rect", "sk-bar")
+    # No segment is drawn for a zero count; the others carry their count as a tooltip.
+    assert [b.find(f"{NS}title").text for b in bars] == [  # type: ignore[union-attr]
+        "2026Q1 · Ready now: 2",
+        "2026Q2 · Ready now: 5",
+        "2026Q1 · Ready within a year: 4",
+    ]
+    first, _, above = bars
+    # The second band sits on top of the first: its bottom is the first one's top.
+    assert num(above, "y") + num(above, "height") == pytest.approx(num(first, "y"), abs=0.1)
+    assert num(above, "height") == pytest.approx(2 * num(first, "height"), abs=0.2)
+    assert "6" in texts(root) and "5" in texts(root)  # the totals above the columns
+    assert {"Ready now", "Ready within a year"} <= set(texts(root))  # the legend names them
+
+
+def test_stacked_columns_refuse_a_stack_of_the_wrong_length() -> None:
+    with pytest.raises(ValueError, match="2 values for 1 periods"):
+        stacked_columns(["2026Q1"], [("A", "ready-now", (1, 2))], title="t")
+
+
+def test_a_gap_bar_draws_the_gap_only_below_target() -> None:
+    below = parse(gap_bar(2.5, 4.0, title="t", low=2.0, high=3.0))
+    (gap,) = elements(below, "line", "sk-gap")
+    (dot,) = elements(below, "circle", "sk-score")
+    (tick,) = elements(below, "line", "sk-target-tick")
+    assert num(gap, "x1") == pytest.approx(num(dot, "cx")) and num(gap, "x2") == num(tick, "x1")
+    (interval,) = elements(below, "rect", "sk-interval")
+    assert num(interval, "x") < num(dot, "cx") < num(interval, "x") + num(interval, "width")
+    above = parse(gap_bar(4.5, 4.0, title="t"))
+    assert not elements(above, "line", "sk-gap") and not elements(above, "rect", "sk-interval")
+    assert num(elements(above, "circle", "sk-score")[0], "cx") > num(tick, "x1")
+
+
+def test_numbers_in_charts_follow_the_language() -> None:
+    english = texts(parse(distribution([-0.5, 0.25, 1200.5], None, title="t", bins=(-1, 0, 2000))))
+    russian = texts(
+        parse(distribution([-0.5, 0.25, 1200.5], None, title="t", bins=(-1, 0, 2000), lang="ru"))
+    )
+    assert "−1" in english and "2,000" in english
+    assert "−1" in russian and "2\u00a0000" in russian
+    kpi = texts(parse(bullet(2.75, title="t", thresholds=(1.5, 2.5, 3.5, 4.5), lang="ru")))
+    assert "2,75" in kpi and "1,5" in kpi

@@ -34,6 +34,21 @@ def test_number_shows_at_most_two_decimals_with_thousands(x: float, expected: st
     assert svg.number(x) == expected
 
 
+@pytest.mark.parametrize(
+    ("x", "english", "russian"),
+    [
+        (-0.25, "\u22120.25", "\u22120,25"),
+        (12345.5, "12,345.5", "12\u00a0345,5"),
+        (-1234.0, "\u22121,234", "\u22121\u00a0234"),
+    ],
+)
+def test_number_writes_a_true_minus_and_the_readers_separators(
+    x: float, english: str, russian: str
+) -> None:
+    assert svg.number(x) == english
+    assert svg.number(x, "ru") == russian
+
+
 def test_element_names_attributes_and_leaves_out_none() -> None:
     markup = svg.element("text", "hi", class_="a", font_size=11, x=1.25, stroke_dasharray=None)
     assert markup == '<text class="a" font-size="11" x="1.2">hi</text>'
