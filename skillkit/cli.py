@@ -22,6 +22,7 @@ from skillkit.cli_common import (
     reports_user_errors,
     rubric_option,
     target_option,
+    untranslated_warnings,
     write_files,
 )
 from skillkit.errors import InputError, Problem
@@ -93,7 +94,13 @@ def _run_review(
     # goes, and so does every other until this run prints it again (or not, without --pdf).
     for stale in sorted(earlier_pdfs):
         (out / stale).unlink(missing_ok=True)
-    echo_warnings(assessment.warnings, quiet)
+    echo_warnings(
+        assessment.warnings
+        + untranslated_warnings(
+            {"framework": assessment.framework, "rubric": assessment.rubric}, lang
+        ),
+        quiet,
+    )
     rejected = assessment.records.rejected
     if rejected is not None and len(rejected) and not quiet:
         rows = assessment.records.rejected_rows or 0
@@ -307,6 +314,9 @@ def validate(
         f"rubric {rb.id} {rb.version}: {len(rb.kpis)} KPIs, target role "
         f"{rb.readiness.target_role}: ok"
     )
+    # Not an error: an English-only framework works, and Russian pages say it in English.
+    names = {"framework": str(framework or "framework"), "rubric": str(rubric or "rubric")}
+    echo_warnings(untranslated_warnings({names["framework"]: fw, names["rubric"]: rb}, "ru"), False)
     if data is not None:
         from skillkit.records import load_records
 

@@ -158,6 +158,27 @@ def echo_warnings(warnings: tuple[Problem, ...], quiet: bool) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
+def untranslated_warnings(
+    standards: Mapping[str, Any], lang: str, shown: int = 3
+) -> tuple[Problem, ...]:
+    """A warning per framework or rubric (by name) with texts the pages show in English."""
+    from skillkit.models import untranslated
+
+    if lang == "en":
+        return ()
+    warnings = []
+    for name, model in standards.items():
+        missing = untranslated(model, "ru")
+        if missing:
+            first = ", ".join(missing[:shown]) + (", ..." if len(missing) > shown else "")
+            message = (
+                f"{len(missing)} texts have no Russian version; pages in Russian show them "
+                f"in English ({first})"
+            )
+            warnings.append(Problem(name, None, "", message))
+    return tuple(warnings)
+
+
 def replace_files(files: Mapping[Path, bytes]) -> None:
     """Stage each file beside its target, then move them all into place: all or none land.
 

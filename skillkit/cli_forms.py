@@ -38,7 +38,7 @@ def template(
     quiet: bool,
 ) -> None:
     """Write one .xlsx rating form per manager (their reports × competencies) into --out."""
-    from skillkit.cli_common import generated_at, write_files
+    from skillkit.cli_common import echo_warnings, generated_at, untranslated_warnings, write_files
     from skillkit.errors import InputError, Problem
     from skillkit.forms import build_forms, check_period
     from skillkit.models import Lang
@@ -48,6 +48,7 @@ def template(
     check_period(period)  # a typo in --period is told before the data is read
     fw, rb = load_standards(framework, rubric)
     records = load_records(data, record_rules(fw, rb))
+    echo_warnings(untranslated_warnings({"framework": fw, "rubric": rb}, lang), quiet)
     stamp = generated_at()
     forms = build_forms(records, fw, rb, period=period, lang=cast("Lang", lang), generated_at=stamp)
     if not forms:

@@ -130,7 +130,7 @@ def self_assess(
     saves the self-ratings for the quarter (a rerun replaces them), then prints the gaps to the
     current and the target role and writes the person's page into --out.
     """
-    from skillkit.cli_common import echo_warnings, generated_at
+    from skillkit.cli_common import echo_warnings, generated_at, untranslated_warnings
     from skillkit.self_answers import read_answers
     from skillkit.self_assessment import conclude, questions, start
 
@@ -152,7 +152,8 @@ def self_assess(
     replace_files(
         {session.ratings_path: outcome.ratings_csv, page: outcome.page_html.encode("utf-8")}
     )
-    echo_warnings(outcome.assessment.warnings, quiet)
+    standards = {"framework": session.framework, "rubric": session.rubric}
+    echo_warnings(outcome.assessment.warnings + untranslated_warnings(standards, lang), quiet)
     if quiet:
         return
     click.echo(

@@ -20,13 +20,39 @@ class Frozen(BaseModel):
 
 
 class Text(Frozen):
-    """A text in every language skillkit ships."""
+    """A text in English and, where it has been translated, in Russian."""
 
     is_translation: ClassVar[bool] = True
 
     en: Annotated[str, Field(min_length=1)]
-    ru: Annotated[str, Field(min_length=1)]
+    # A framework written in English alone still works in Russian: pages show its English
+    # text, and `untranslated` lets the CLI say so rather than leave a reader guessing.
+    ru: Annotated[str, Field(min_length=1)] | None = None
 
     def __call__(self, lang: Lang) -> str:
-        """The text in `lang`."""
-        return self.ru if lang == "ru" else self.en
+        """The text in `lang`, or in English when it has no translation into `lang`."""
+        return self.ru if lang == "ru" and self.ru is not None else self.en
+
+
+def untranslated(model: BaseModel, lang: Lang, where: str = "") -> list[str]:
+    """Where in `model` a text has no version in `lang`, as 'competencies[0].name' paths."""
+    if isinstance(model, Text):
+        return [where] if lang == "ru" and model.ru is None else []
+    found: list[str] = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        path = f"{where}.{name}" if where else name
+        found += _untranslated_in(value, lang, path)
+    return found
+
+
+def _untranslated_in(value: object, lang: Lang, path: str) -> list[str]:
+    if isinstance(value, BaseModel):
+        return untranslated(value, lang, path)
+    if isinstance(value, list | tuple):
+        return [
+            p for i, item in enumerate(value) for p in _untranslated_in(item, lang, f"{path}[{i}]")
+        ]
+    if isinstance(value, dict):
+        return [p for k, item in value.items() for p in _untranslated_in(item, lang, f"{path}.{k}")]
+    return []

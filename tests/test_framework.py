@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 
 from skillkit.errors import InputError
 from skillkit.framework import Framework, load_framework
-from tests.conftest import COMPETENCIES, DOMAIN_TARGETS, ROOT
+from skillkit.models import untranslated
+from tests.conftest import COMPETENCIES, DOMAIN_TARGETS, ROOT, RunCli
+from tests.test_cli import write_small_agency
 
 
 def test_bundled_framework_has_the_ten_competencies_in_order(framework: Framework) -> None:
@@ -55,3 +58,57 @@ def test_a_typo_in_a_copy_of_the_bundled_framework_names_file_and_line(tmp_path:
     assert problem.line == number + 1
     assert str(problem).startswith(f"{copy}:{number + 1}: competencies[")
     assert "unknown key 'levles'" in str(problem) and "did you mean 'levels'?" in str(problem)
+
+
+def _english_only(tmp_path: Path) -> Path:
+    """The bundled framework with every Russian text taken out."""
+    text = (ROOT / "competencies" / "account-management.yaml").read_text(encoding="utf-8")
+    text = re.sub(r',\s*ru: "(?:[^"\\]|\\.)*"', "", text)  # flow style: {en: "…", ru: "…"}
+    text = re.sub(r"(?m)^\s*ru: .*\n", "", text)  # block style: a line of its own
+    path = tmp_path / "english-only.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_framework_in_english_alone_reads_in_english_in_russian(tmp_path: Path) -> None:
+    framework = load_framework(_english_only(tmp_path))
+    communication = framework.competency("communication")
+    assert communication.name("ru") == communication.name("en") == "Communication"
+    missing = untranslated(framework, "ru")
+    assert "competencies[1].name" in missing and "name" in missing
+    assert untranslated(framework, "en") == []
+
+
+def test_the_bundled_framework_is_translated_throughout(framework: Framework) -> None:
+    assert untranslated(framework, "ru") == []
+
+
+def test_validate_and_a_russian_review_say_which_texts_stay_in_english(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    english = _english_only(tmp_path)
+    checked = run_cli(["validate", "--framework", str(english)])
+    assert f"warning: {english}: " in checked.output
+    assert "texts have no Russian version; pages in Russian show them in English (name, " in (
+        checked.output
+    )
+    data = write_small_agency(tmp_path / "data")
+    russian = run_cli(
+        [
+            "review",
+            str(data),
+            "--framework",
+            str(english),
+            "--out",
+            str(tmp_path / "out"),
+            "--lang",
+            "ru",
+        ]
+    )
+    assert "warning: framework: " in russian.output and "Russian version" in russian.output
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Communication" in page and 'lang="ru"' in page
+    english_review = run_cli(
+        ["review", str(data), "--framework", str(english), "--out", str(tmp_path / "en")]
+    )
+    assert "Russian version" not in english_review.output
