@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from skillkit.models import Lang
 from skillkit.pipeline import Assessment
-from skillkit.report.context import build_site
+from skillkit.report.context import SiteIndex, build_site
 from skillkit.report.org import org_page
 from skillkit.report.person import person_page
 from skillkit.report.person_data import person_inputs
@@ -115,6 +115,20 @@ def _slug_base(original: str) -> str:
     return base
 
 
+def site_index(assessment: Assessment, lang: Lang, generated_at: str) -> SiteIndex:
+    """What every page of one review shares: slugs, rows, the scores as pages show them."""
+    people = assessment.people
+    person_slugs = slugs(people["employee_id"].astype(str))
+    team_slugs = slugs(people["team"].astype(str))
+    return build_site(assessment, lang, generated_at, person_slugs, team_slugs)
+
+
+def render_org_page(assessment: Assessment, lang: Lang, generated_at: str) -> str:
+    """The organisation page alone, byte for byte as `render_site` writes index.html."""
+    site = site_index(assessment, lang, generated_at)
+    return environment().get_template("org.html").render(page=org_page(site))
+
+
 def render_site(
     assessment: Assessment,
     lang: Lang,
@@ -125,10 +139,8 @@ def render_site(
 
     `progress(done, total)` is called after each page (the CLI draws a bar on a terminal).
     """
-    people = assessment.people
-    person_slugs = slugs(people["employee_id"].astype(str))
-    team_slugs = slugs(people["team"].astype(str))
-    site = build_site(assessment, lang, generated_at, person_slugs, team_slugs)
+    site = site_index(assessment, lang, generated_at)
+    person_slugs, team_slugs = site.person_slugs, site.team_slugs
     env = environment()
     teams = team_members(assessment)
     inputs = person_inputs(assessment, site.scores)
