@@ -269,7 +269,9 @@ def demo(
     from skillkit.pipeline import load_standards
 
     framework, rubric = load_standards()
-    tables = generate_agency(framework, rubric, people=people, quarters=quarters, seed=seed)
+    tables = generate_agency(
+        framework, rubric, people=people, quarters=quarters, seed=seed, lang=cast("Lang", lang)
+    )
     files = {
         f"data/{name}.csv": frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
         for name, frame in tables.items()

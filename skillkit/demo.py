@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from skillkit.demo_names import DEVELOP, PRAISE, TEAMS, names
+from skillkit.demo_names import DEVELOP, PRAISE, TEAMS, in_russian, names
 from skillkit.framework import Framework
+from skillkit.models import Lang
 from skillkit.periods import from_ordinal, to_ordinal
 from skillkit.rubric import SOURCES, Rubric
 
@@ -65,9 +66,17 @@ def generate_agency(
     quarters: int = DEMO_QUARTERS,
     seed: int = 7,
     last_period: str = DEFAULT_LAST_PERIOD,
+    lang: Lang = "en",
 ) -> dict[str, pd.DataFrame]:
-    """Keys 'people', 'ratings', 'kpis', 'promotions' with exactly the FORMATS.md columns."""
-    return _simulate(framework, rubric, people, quarters, seed, last_period)[0]
+    """Keys 'people', 'ratings', 'kpis', 'promotions' with exactly the FORMATS.md columns.
+
+    In Russian (`lang="ru"`) the same agency has its Russian staff and its teams written in
+    Cyrillic; everything else, the random draws included, is the same.
+    """
+    tables = _simulate(framework, rubric, people, quarters, seed, last_period)[0]
+    if lang == "ru":
+        tables["people"] = in_russian(tables["people"])
+    return tables
 
 
 def _validate(people: object, quarters: object, seed: object, last_period: object) -> None:

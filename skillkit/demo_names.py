@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 # fmt: off
@@ -32,7 +33,37 @@ PRAISE = ("Strong quarter on the account.", "Handled the client escalation calml
           "Отличная работа с клиентом.")
 DEVELOP = ("Needs to speak up more in client meetings.", "Would like more ownership of budgets.",
            "Good progress since last quarter, keep going.", "Contact reports are often late.")
+# In a Russian demo, Russian staff and the teams are written in Russian; others keep their names.
+CYRILLIC = dict(zip(
+    FIRST_NAMES[("ru", "F")] + FIRST_NAMES[("ru", "M")] + SURNAMES["ru"],
+    ("Анна", "Мария", "Елена", "Ольга", "Наталья", "Екатерина", "Ирина", "Светлана", "Татьяна",
+     "Юлия", "Дарья", "Ксения", "Полина", "Алина", "Иван", "Дмитрий", "Алексей", "Сергей",
+     "Андрей", "Михаил", "Николай", "Павел", "Артём", "Максим", "Игорь", "Кирилл", "Роман",
+     "Юрий", "Петров", "Иванов", "Смирнов", "Кузнецов", "Попов", "Волков", "Соколов", "Лебедев",
+     "Козлов", "Новиков", "Морозов", "Орлов", "Фёдоров", "Белов", "Зайцев", "Павлов"),
+    strict=True,
+))
+TEAMS_RU = dict(zip(TEAMS, ("Ритейл и FMCG", "Финансовые услуги", "Автомобили",
+                            "Технологии и телеком", "Здравоохранение", "Туризм и отдых",
+                            "Медиа и развлечения", "Энергетика и ЖКХ", "Госсектор"), strict=True))
 # fmt: on
+
+
+def in_russian(people: pd.DataFrame) -> pd.DataFrame:
+    """The demo's people table with Russian names and team names in Cyrillic."""
+    name_parts = people["name"].astype(str).str.split(" ", n=1, expand=True)
+    first, last = name_parts[0], name_parts[1].fillna("")
+    russian = first.isin(list(CYRILLIC))
+    # A Russian woman's surname is the masculine form plus "a": Petrova → Петрова.
+    stem = last.str.removesuffix("a").where(russian & ~last.isin(list(CYRILLIC)), last)
+    cyrillic = first.map(CYRILLIC) + " " + stem.map(CYRILLIC) + np.where(stem != last, "а", "")
+    teams = people["team"].astype(str)
+    base = teams.str.replace(r" \d+$", "", regex=True)
+    number = teams.str.extract(r"( \d+)$")[0].fillna("")
+    return people.assign(
+        name=cyrillic.where(russian, people["name"]),
+        team=base.map(TEAMS_RU).fillna(base) + number,
+    )
 
 
 def names(female: NDArray[Any], rng: np.random.Generator) -> NDArray[Any]:

@@ -390,3 +390,24 @@ def test_bad_arguments_are_rejected(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         demo.generate_agency(framework, rubric, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_russian_demo_is_the_same_agency_with_russian_names_in_cyrillic(
+    framework: Framework, rubric: Rubric, agency: dict[str, pd.DataFrame]
+) -> None:
+    russian = demo.generate_agency(framework, rubric, lang="ru")
+    for table in ("ratings", "kpis", "promotions"):
+        pd.testing.assert_frame_equal(russian[table], agency[table])
+    before, after = agency["people"], russian["people"]
+    same = ["employee_id", "role", "manager_id", "hire_date", "role_start", "gender", "age_band"]
+    pd.testing.assert_frame_equal(after[same], before[same])
+    cyrillic = after["name"].str.contains("[А-Яа-яЁё]")
+    assert 0.3 < cyrillic.mean() < 0.6  # the Russian staff, about 45%
+    assert not after["name"][~cyrillic].ne(before["name"][~cyrillic]).any()  # others unchanged
+    # A woman's surname takes the feminine ending, a man's does not.
+    women = after[cyrillic & (after["gender"] == "F")]["name"]
+    men = after[cyrillic & (after["gender"] == "M")]["name"]
+    assert women.str.endswith("а").all() and not men.str.endswith("а").any()
+    assert after["team"].str.contains("[А-Яа-я]").all()
+    # Teams that shared a name keep their numbers, so they stay apart.
+    assert after["team"].nunique() == before["team"].nunique()
