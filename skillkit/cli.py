@@ -15,6 +15,8 @@ from skillkit.cli_common import (
     echo_warnings,
     framework_option,
     generated_at,
+    jobs_option,
+    jobs_wanted,
     lang_option,
     max_file_option,
     mebibytes,
@@ -58,10 +60,11 @@ def _run_review(
     skip_invalid: bool = False,
     max_file_mb: int = 1024,
     pdf: bool = False,
+    jobs: int = 1,
 ) -> Assessment:
     from skillkit.bundled import bundled_file
     from skillkit.framework import DEFAULT_FRAMEWORK
-    from skillkit.outputs import build_outputs
+    from skillkit.outputs import review_outputs
     from skillkit.pipeline import review
     from skillkit.rubric import DEFAULT_RUBRIC
 
@@ -79,17 +82,20 @@ def _run_review(
         "framework": framework or bundled_file("competencies", DEFAULT_FRAMEWORK),
         "rubric": rubric or bundled_file("rubrics", DEFAULT_RUBRIC),
     }
+    earlier_pdfs = _earlier_pdfs(out)
     with PageProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
-        files = build_outputs(
+        made = review_outputs(
             assessment,
             lang=cast("Lang", lang),
             generated_at=generated_at(),
             standards=standards,
             html=html,
             progress=progress,
+            jobs=jobs_wanted(jobs),
         )
-    earlier_pdfs = _earlier_pdfs(out)
-    write_files(out, files, prune_pages=True)
+        # Pages are staged as they are rendered, so memory stays flat however many people.
+        write_files(out, made.files, prune_pages=True, stream=made.pages)
+    files = made.names
     # A PDF an earlier --pdf run printed must not outlive or contradict its page: a leaver's
     # goes, and so does every other until this run prints it again (or not, without --pdf).
     for stale in sorted(earlier_pdfs):
@@ -197,6 +203,7 @@ def _write_pdfs(out: Path, pages: list[str], quiet: bool) -> None:
     is_flag=True,
     help="Also print every page to an A4 PDF beside it (needs Chromium or Chrome).",
 )
+@jobs_option
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors
 def review(
@@ -212,6 +219,7 @@ def review(
     skip_invalid: bool,
     max_file_mb: int,
     pdf: bool,
+    jobs: int,
     quiet: bool,
 ) -> None:
     """Review DATA (a data folder or an .xlsx workbook) and write reports into --out."""
@@ -231,6 +239,7 @@ def review(
         skip_invalid=skip_invalid,
         max_file_mb=max_file_mb,
         pdf=pdf,
+        jobs=jobs,
     )
 
 
@@ -259,10 +268,11 @@ def review(
 @click.option("--seed", type=click.IntRange(0), default=7, show_default=True, help="Random seed.")
 @lang_option("Report language.")
 @click.option("--pdf", is_flag=True, help="Also print every page to an A4 PDF beside it.")
+@jobs_option
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @reports_user_errors
 def demo(
-    out: Path, people: int, quarters: int, seed: int, lang: str, pdf: bool, quiet: bool
+    out: Path, people: int, quarters: int, seed: int, lang: str, pdf: bool, jobs: int, quiet: bool
 ) -> None:
     """Generate a realistic synthetic agency into OUT/data and review it into OUT."""
     from skillkit.demo import generate_agency
@@ -292,6 +302,7 @@ def demo(
         html=True,
         quiet=quiet,
         pdf=pdf,
+        jobs=jobs,
     )
 
 

@@ -6,12 +6,13 @@ at load time and `skillkit --help` stays instant.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
@@ -64,11 +65,19 @@ def generated_at() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def write_files(out: Path, files: Mapping[str, bytes], *, prune_pages: bool = False) -> None:
+def write_files(
+    out: Path,
+    files: Mapping[str, bytes],
+    *,
+    prune_pages: bool = False,
+    stream: Iterable[tuple[str, bytes]] = (),
+) -> None:
     """Stage every file, then move it into place: all files land, or none.
 
-    With `prune_pages` (a review), the files an earlier review owned and this one does not
-    write are removed (see `earlier_pages`); other writers leave everything else alone.
+    `stream` adds files made as they are read (a review's pages): each is staged on disk as
+    it comes, so that they are never all in memory at once. With `prune_pages` (a review), the
+    files an earlier review owned and this one does not write are removed (see
+    `earlier_pages`); other writers leave everything else alone.
 
     A new OUT is built whole in a temporary folder beside it and renamed into place in one
     step. An existing OUT may hold the user's own files, so there each staged file replaces
@@ -85,8 +94,10 @@ def write_files(out: Path, files: Mapping[str, bytes], *, prune_pages: bool = Fa
         raise InputError([problem]) from None
     root = parent / out.name if fresh else parent
     previous = earlier_pages(root) if prune_pages and not fresh else set()
+    written: list[str] = []
     try:
-        for relative, content in files.items():
+        for relative, content in itertools.chain(files.items(), stream):
+            written.append(relative)
             target = (root / relative).resolve()
             if root not in target.parents:
                 raise ValueError(f"refusing to write outside {root}: {relative}")
@@ -99,13 +110,13 @@ def write_files(out: Path, files: Mapping[str, bytes], *, prune_pages: bool = Fa
             os.umask(mask)
             root.chmod(0o777 & ~mask)
             return
-        for relative in files:
+        for relative in written:
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             (staging / relative).replace(root / relative)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     # A leaver's page must not linger; only pages an earlier run wrote itself are removed.
-    for page in previous - set(files):
+    for page in previous - set(written):
         (root / page).unlink(missing_ok=True)
 
 
@@ -236,6 +247,22 @@ max_file_option = click.option(
 def mebibytes(amount: int) -> int:
     """--max-file-mb in bytes."""
     return amount << 20
+
+
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(0),
+    default=1,
+    show_default=True,
+    help="Render the person pages on this many processes (0: one per core).",
+)
+
+
+def jobs_wanted(jobs: int) -> int:
+    """The processes to render on: `jobs`, or one per core this process may use for 0."""
+    from skillkit.report.parallel import available_cores
+
+    return jobs or available_cores()
 
 
 def lang_option(help: str) -> Callable[[Any], Any]:

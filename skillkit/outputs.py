@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -148,7 +149,21 @@ def manifest(
     }
 
 
-def build_outputs(
+@dataclass(frozen=True)
+class Outputs:
+    """A review's output files: the small ones made, the pages rendered as they are read."""
+
+    files: dict[str, bytes]  # CSVs and manifest.json
+    page_names: tuple[str, ...]  # every page, in the order `pages` yields them
+    pages: Iterator[tuple[str, bytes]]  # read once: each page is rendered as it is taken
+
+    @property
+    def names(self) -> list[str]:
+        """Every file this review writes."""
+        return [*self.files, *self.page_names]
+
+
+def review_outputs(
     assessment: Assessment,
     *,
     lang: Lang,
@@ -156,12 +171,14 @@ def build_outputs(
     standards: dict[str, Path],
     html: bool = True,
     progress: Callable[[int, int], None] | None = None,
-) -> dict[str, bytes]:
+    jobs: int = 1,
+) -> Outputs:
     """Every output file of a review: CSVs, manifest and (unless `html` is off) the pages.
 
-    `progress(done, total)` is called after each page, for a caller that shows progress.
+    Pages are rendered on `jobs` processes as `pages` is read, so that a writer holds only a
+    few at a time; `progress(done, total)` is called after each page.
     """
-    files = {
+    texts = {
         "scores.csv": spreadsheet_safe(scores_table(assessment)).to_csv(
             index=False, lineterminator="\n"
         ),
@@ -171,13 +188,48 @@ def build_outputs(
     }
     rejected = assessment.records.rejected
     if rejected is not None:  # --skip-invalid: what was set aside, even when nothing was
-        files["rejected.csv"] = spreadsheet_safe(rejected).to_csv(index=False, lineterminator="\n")
+        texts["rejected.csv"] = spreadsheet_safe(rejected).to_csv(index=False, lineterminator="\n")
+    names: list[str] = []
+    pages: Iterator[tuple[str, bytes]] = iter(())
     if html:
-        from skillkit.report.render import render_site
+        from skillkit.report.render import SitePages
 
-        files.update(render_site(assessment, lang, generated_at, progress))
+        site = SitePages(assessment, lang, generated_at)
+        names = site.names
+        pages = _encoded(site.render(jobs), len(names), progress)
     about = manifest(assessment, generated_at, lang, standards)
     # The pages this run owns: the next run removes those it no longer writes, and no others.
-    about["pages"] = sorted(name for name in files if name.endswith(".html"))
-    files["manifest.json"] = json.dumps(about, ensure_ascii=False, indent=2) + "\n"
-    return {path: text.encode("utf-8") for path, text in files.items()}
+    about["pages"] = sorted(names)
+    texts["manifest.json"] = json.dumps(about, ensure_ascii=False, indent=2) + "\n"
+    files = {path: text.encode("utf-8") for path, text in texts.items()}
+    return Outputs(files, tuple(names), pages)
+
+
+def build_outputs(
+    assessment: Assessment,
+    *,
+    lang: Lang,
+    generated_at: str,
+    standards: dict[str, Path],
+    html: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, bytes]:
+    """Every output file of a review, all in memory (see `review_outputs` to stream pages)."""
+    made = review_outputs(
+        assessment,
+        lang=lang,
+        generated_at=generated_at,
+        standards=standards,
+        html=html,
+        progress=progress,
+    )
+    return {**made.files, **dict(made.pages)}
+
+
+def _encoded(
+    pages: Iterator[tuple[str, str]], total: int, progress: Callable[[int, int], None] | None
+) -> Iterator[tuple[str, bytes]]:
+    for done, (path, html) in enumerate(pages, start=1):
+        yield path, html.encode("utf-8")
+        if progress:
+            progress(done, total)

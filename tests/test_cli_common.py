@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,50 @@ def test_a_failed_replacement_changes_no_file(
         replace_files({first: b"A", second: b"B"})
     assert first.read_bytes() == b"a" and not second.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+
+
+def test_streamed_files_are_staged_as_they_come_and_land_with_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    staged_before: list[int] = []
+
+    def pages() -> Iterator[tuple[str, bytes]]:
+        for n in range(3):
+            # Each page is taken only after the previous one is on disk (in staging).
+            staged_before.append(sum(1 for p in tmp_path.rglob("*.html") if p.is_file()))
+            yield f"people/p{n}.html", b"page"
+
+    write_files(out, {"scores.csv": b"x\n"}, stream=pages())
+    assert staged_before == [0, 1, 2]
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
+        "people/p0.html",
+        "people/p1.html",
+        "people/p2.html",
+        "scores.csv",
+    ]
+
+
+def test_a_stream_that_fails_half_way_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "people").mkdir()
+    (out / "people" / "p0.html").write_bytes(b"old")
+
+    def pages() -> Iterator[tuple[str, bytes]]:
+        yield "people/p0.html", b"new"
+        raise RuntimeError("a page failed to render")
+
+    with pytest.raises(RuntimeError, match="failed to render"):
+        write_files(out, {"scores.csv": b"x\n"}, prune_pages=True, stream=pages())
+    assert (out / "people" / "p0.html").read_bytes() == b"old"
+    assert sorted(p.name for p in out.iterdir()) == ["people"]  # no scores.csv, no staging
+
+
+def test_a_streamed_review_prunes_what_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_files(out, {"manifest.json": b'{"pages": ["people/a.html", "people/b.html"]}'})
+    for name in ("a", "b"):
+        (out / "people").mkdir(exist_ok=True)
+        (out / "people" / f"{name}.html").write_bytes(b"old")
+    write_files(out, {}, prune_pages=True, stream=iter([("people/a.html", b"new")]))
+    assert (out / "people" / "a.html").read_bytes() == b"new"
+    assert not (out / "people" / "b.html").exists()

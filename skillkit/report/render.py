@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -14,6 +14,7 @@ from skillkit.models import Lang
 from skillkit.pipeline import Assessment
 from skillkit.report.context import SiteIndex, build_site
 from skillkit.report.org import org_page
+from skillkit.report.parallel import in_processes
 from skillkit.report.person import person_page
 from skillkit.report.person_data import person_inputs
 from skillkit.report.team import team_members, team_page
@@ -129,34 +130,65 @@ def render_org_page(assessment: Assessment, lang: Lang, generated_at: str) -> st
     return environment().get_template("org.html").render(page=org_page(site))
 
 
+class SitePages:
+    """Every page of one review: named up front, rendered one at a time as they are read.
+
+    Reading them page by page keeps memory flat however many people there are: a caller that
+    writes each page as it comes never holds more than a few at once.
+    """
+
+    def __init__(self, assessment: Assessment, lang: Lang, generated_at: str) -> None:
+        self.site = site_index(assessment, lang, generated_at)
+        self.env = environment()
+        self.teams = team_members(assessment)
+        self.inputs = person_inputs(assessment, self.site.scores)
+        team_slugs, person_slugs = self.site.team_slugs, self.site.person_slugs
+        self.team_paths = {team: f"teams/{team_slugs[team]}.html" for team in self.teams}
+        self.person_paths = {e: f"people/{person_slugs[e]}.html" for e in self.inputs}
+
+    @property
+    def names(self) -> list[str]:
+        """Every page's path relative to the output folder, in the order they are rendered."""
+        return ["index.html", *self.team_paths.values(), *self.person_paths.values()]
+
+    def person(self, employee: str) -> str:
+        """One person's page."""
+        page = person_page(self.site, employee, self.inputs[employee])
+        return self.env.get_template("person.html").render(page=page)
+
+    def render(self, jobs: int = 1) -> Iterator[tuple[str, str]]:
+        """(path, HTML) for every page in `names` order; person pages on `jobs` processes."""
+        yield "index.html", self.env.get_template("org.html").render(page=org_page(self.site))
+        team_template = self.env.get_template("team.html")
+        for team, members in self.teams.items():
+            page = team_page(self.site, team, members)
+            yield self.team_paths[team], team_template.render(page=page)
+        people = list(self.person_paths)
+        rendered = (
+            in_processes(self.person, people, jobs)
+            if jobs > 1
+            else (self.person(e) for e in people)
+        )
+        for employee, html in zip(people, rendered, strict=True):
+            yield self.person_paths[employee], html
+
+
 def render_site(
     assessment: Assessment,
     lang: Lang,
     generated_at: str,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> dict[str, str]:
     """Every page of the review, keyed by its path relative to the output folder.
 
     `progress(done, total)` is called after each page (the CLI draws a bar on a terminal).
     """
-    site = site_index(assessment, lang, generated_at)
-    person_slugs, team_slugs = site.person_slugs, site.team_slugs
-    env = environment()
-    teams = team_members(assessment)
-    inputs = person_inputs(assessment, site.scores)
-    total = 1 + len(teams) + len(inputs)
-    report = progress or (lambda done, total: None)
-    pages = {"index.html": env.get_template("org.html").render(page=org_page(site))}
-    report(len(pages), total)
-    team_template = env.get_template("team.html")
-    for team, members in teams.items():
-        page = team_page(site, team, members)
-        pages[f"teams/{team_slugs[team]}.html"] = team_template.render(page=page)
-        report(len(pages), total)
-    person_template = env.get_template("person.html")
-    for employee, data in inputs.items():
-        pages[f"people/{person_slugs[employee]}.html"] = person_template.render(
-            page=person_page(site, employee, data)
-        )
-        report(len(pages), total)
+    site = SitePages(assessment, lang, generated_at)
+    total = len(site.names)
+    pages: dict[str, str] = {}
+    for path, html in site.render(jobs):
+        pages[path] = html
+        if progress:
+            progress(len(pages), total)
     return pages
