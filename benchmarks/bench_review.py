@@ -1,27 +1,31 @@
-"""Time and size a full review of the synthetic demo agency, one fresh process per size.
+"""Time and size `skillkit review` on synthetic agencies, against the floor of reading its CSVs.
 
-    python3 benchmarks/bench_review.py --people 60 1000 10000 --quarters 8 --seed 7
+    python3 benchmarks/bench_review.py --people 1000 10000 100000 --quarters 8 --repeat 3 --jobs 2
 
 For each size the agency from `skillkit.demo.generate_agency` is written as CSVs into a temporary
-folder by one child process; a second, fresh child then times each stage on its own:
+folder by one child process (its time is reported: the generator is vectorised). Then, each the
+median of `--repeat` fresh processes (wall time) and the largest peak resident set:
 
-- load:    `skillkit.records.load_records` with `skillkit.pipeline.record_rules`
-- assess:  `skillkit.pipeline.assess_records`
-- outputs: `skillkit.outputs.build_outputs(..., html=False)` (scores.csv, readiness.csv, manifest)
-- html:    `skillkit.report.render.render_site(assessment, lang, "2026-01-01T00:00:00Z")`
+- floor:    a fresh `python3` that imports pandas and reads the four CSVs with
+            `pandas.read_csv(engine="pyarrow")`, imports included: what no review can beat;
+- no-html:  `python3 -m skillkit review DATA --out OUT --no-html --quiet` (scores, readiness,
+            CSV and JSON outputs only);
+- full:     `python3 -m skillkit review DATA --out OUT --quiet` (every page, on one process), and
+            with `--jobs N` > 1 also `... --jobs N` (person pages on N processes);
+- pages/s:  in one fresh process, after the review, the person pages rendered one after another
+            on one core (the first `--sample` people; pages are the same size throughout): the
+            rate of the renderer itself, without reading, assessing or writing.
 
-Peak memory is the measuring child's `ru_maxrss` (resident set, so pandas' and numpy's buffers
-count, which tracemalloc would miss); the `# {...}` JSON line on stderr also has it after the
-imports and after each stage (`rss_after`), which tells where the peak is reached. The data is
-generated in the other child, so it does not inflate the peak. Pages are counted and sized as
-UTF-8 bytes, as written.
+Peak memory is the child's own `ru_maxrss` as `os.wait4` reports it (for `--jobs`, the largest
+single process: the workers are forked and share the parent's pages until they write to them).
+Full reviews run `--repeat-full` times (default 1: at 100,000 people one takes many minutes).
 
-`--repeat R` runs the measuring child R times and reports the median time of each stage and the
-largest peak. `--profile DIR` additionally writes one cProfile file per size and stage to DIR
-(`python3 -m pstats DIR/10000-assess.prof`, then `sort cumulative`, `stats 25`); times measured
-under the profiler are inflated.
+It prints a Markdown table for the README's Performance section, the ratios the targets are
+stated in (no-html over the floor; 100,000 over 10,000 people when both ran), and the command.
 
-Prints a Markdown table ready for the README's Performance section and the exact command.
+`--stages` also times each stage in-process (load, assess, outputs, html), and `--profile DIR`
+writes one cProfile file per size and stage to DIR (`python3 -m pstats DIR/10000-assess.prof`,
+then `sort cumulative`, `stats 25`); times measured under the profiler are inflated.
 This is a benchmark, not a test: nothing here is collected by pytest.
 """
 
@@ -30,8 +34,10 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,13 +46,19 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from harness import machine, maxrss_mib, rule, run_child
+from harness import ROOT, child_env, machine, maxrss_mib, rule, run_child
 
 if TYPE_CHECKING:
     from skillkit.models import Lang
 
 GENERATED_AT = "2026-01-01T00:00:00Z"
 STAGES = ("load", "assess", "outputs", "html")
+TABLES = ("people", "ratings", "kpis", "promotions")
+FLOOR = (
+    "import sys, pandas\n"
+    "for name in {tables!r}:\n"
+    "    pandas.read_csv(sys.argv[1] + '/' + name + '.csv', engine='pyarrow')\n"
+)
 T = TypeVar("T")
 
 
@@ -58,20 +70,65 @@ def generate(people: int, quarters: int, seed: int, folder: Path) -> dict[str, A
     started = time.perf_counter()
     framework, rubric = load_standards()
     tables = generate_agency(framework, rubric, people=people, quarters=quarters, seed=seed)
+    generated = time.perf_counter() - started
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         (folder / f"{name}.csv").write_bytes(
             frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
         )
     return {
+        "generate_seconds": generated,
         "seconds": time.perf_counter() - started,
         "rows": {name: len(frame) for name, frame in tables.items()},
         "csv_bytes": sum(path.stat().st_size for path in folder.glob("*.csv")),
     }
 
 
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one fresh child process running `command`."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command, env=child_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    error = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{shlex.join(command)} failed:\n{error}")
+    peak = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
+    return wall, peak
+
+
+def repeated(command: list[str], times: int) -> dict[str, float]:
+    """Median wall time and largest peak over `times` fresh runs of `command`."""
+    runs = [timed(command) for _ in range(times)]
+    return {"seconds": statistics.median(w for w, _ in runs), "peak_mib": max(p for _, p in runs)}
+
+
+def render_rate(folder: Path, lang: Lang, sample: int) -> dict[str, Any]:
+    """Child: person pages per second on one core, after an untimed review of `folder`."""
+    from skillkit.pipeline import review
+    from skillkit.report.render import SitePages
+
+    assessment = review(folder)
+    started = time.perf_counter()
+    site = SitePages(assessment, lang, GENERATED_AT)
+    setup = time.perf_counter() - started
+    people = list(site.person_paths)[:sample]
+    started = time.perf_counter()
+    size = sum(len(site.person(employee).encode("utf-8")) for employee in people)
+    seconds = time.perf_counter() - started
+    return {
+        "setup_seconds": setup,
+        "pages": len(people),
+        "pages_per_second": len(people) / seconds,
+        "mean_page_kib": size / len(people) / 1024,
+        "people": len(site.person_paths),
+    }
+
+
 def measure(folder: Path, lang: Lang, profile: Path | None, label: str) -> dict[str, Any]:
-    """Child: time each stage of a review of `folder`, with the peak memory after each."""
+    """Child: time each stage of a review of `folder` in-process, with the peak after each."""
     import_started = time.perf_counter()
     from skillkit.bundled import bundled_file
     from skillkit.framework import DEFAULT_FRAMEWORK
@@ -107,86 +164,126 @@ def measure(folder: Path, lang: Lang, profile: Path | None, label: str) -> dict[
 
     records = stage("load", lambda: load_records(folder, record_rules(framework, rubric)))
     assessment = stage("assess", lambda: assess_records(records, framework, rubric))
-    files = stage(
+    stage(
         "outputs",
         lambda: build_outputs(
             assessment, lang=lang, generated_at=GENERATED_AT, standards=standards, html=False
         ),
     )
     pages = stage("html", lambda: render_site(assessment, lang, GENERATED_AT))
-    page_bytes = [len(text.encode("utf-8")) for text in pages.values()]
-    result.update(
-        rating_rows=len(records.ratings),
-        score_rows=len(assessment.scores),
-        output_bytes={path: len(content) for path, content in files.items()},
-        pages=len(pages),
-        page_bytes_total=sum(page_bytes),
-        page_bytes_max=max(page_bytes, default=0),
-        peak_rss_mib=maxrss_mib(),
-        period=assessment.period,
-    )
+    result.update(pages=len(pages), peak_rss_mib=maxrss_mib())
     return result
 
 
-def bench_size(
-    people: int, quarters: int, seed: int, lang: str, repeat: int, profile: Path | None
-) -> dict[str, Any]:
-    """Generate one agency, then measure its review `repeat` times, each in a fresh process."""
+def bench_size(people: int, args: argparse.Namespace, profile: Path | None) -> dict[str, Any]:
+    """Generate one agency, then measure the floor and the reviews, each in fresh processes."""
+    result: dict[str, Any] = {"people": people, "quarters": args.quarters}
     with tempfile.TemporaryDirectory(prefix="skillkit-bench-") as tmp:
-        folder = Path(tmp) / "data"
+        folder, out = Path(tmp) / "data", Path(tmp) / "out"
         made = run_child(
-            __file__, ["--_generate", str(people), str(quarters), str(seed), str(folder)]
+            __file__, ["--_generate", str(people), str(args.quarters), str(args.seed), str(folder)]
         )
-        print(
-            f"# {people} people x {quarters} quarters: generated {made['rows']} "
-            f"in {made['seconds']:.1f} s ({made['csv_bytes'] / 2**20:.1f} MiB of CSV)",
-            file=sys.stderr,
-        )
-        runs = []
-        for _ in range(repeat):
-            extra = ["--_profile", str(profile)] if profile else []
-            runs.append(run_child(__file__, ["--_measure", str(folder), lang, str(people), *extra]))
-    summary = dict(runs[-1])
-    summary["seconds"] = {
-        name: statistics.median(run["seconds"][name] for run in runs) for name in STAGES
-    }
-    summary["peak_rss_mib"] = max(run["peak_rss_mib"] for run in runs)
-    summary.update(people=people, quarters=quarters, generated=made)
-    print(f"# {json.dumps(summary)}", file=sys.stderr)
-    return summary
+        result["generated"] = made
+        note(f"{people:,} people: generated {made['rows']} in {made['seconds']:.1f} s")
+        floor = [sys.executable, "-c", FLOOR.format(tables=TABLES), str(folder)]
+        result["floor"] = repeated(floor, args.repeat)
+        note(f"  floor {result['floor']}")
+        review = [sys.executable, "-m", "skillkit", "review", str(folder), "--out", str(out)]
+        lang = ["--lang", args.lang, "--quiet"]
+        result["no_html"] = repeated([*review, "--no-html", *lang], args.repeat)
+        note(f"  review --no-html {result['no_html']}")
+        if not args.no_full:
+            result["full"] = repeated([*review, *lang], args.repeat_full)
+            note(f"  review {result['full']}")
+            if args.jobs > 1:
+                jobs = ["--jobs", str(args.jobs)]
+                result["full_jobs"] = repeated([*review, *lang, *jobs], args.repeat_full)
+                note(f"  review --jobs {args.jobs} {result['full_jobs']}")
+            result["render"] = run_child(
+                __file__, ["--_render", str(folder), args.lang, str(args.sample)]
+            )
+            note(f"  render {result['render']}")
+        if args.stages:
+            label = ["--_profile", str(profile)] if profile else []
+            result["stages"] = run_child(
+                __file__, ["--_measure", str(folder), args.lang, str(people), *label]
+            )
+            note(f"  stages {result['stages']['seconds']}")
+    print(f"# {json.dumps(result)}", file=sys.stderr)
+    return result
 
 
-def markdown(results: list[dict[str, Any]]) -> str:
+def note(text: str) -> None:
+    """Progress on stderr, so that stdout holds only the table."""
+    print(f"# {text}", file=sys.stderr, flush=True)
+
+
+def markdown(results: list[dict[str, Any]], jobs: int) -> str:
     """The README table: one row per size."""
     header = (
-        "| people × quarters | rating rows | load s | assess s | CSV+JSON s | HTML s | total s "
-        "| peak RSS MiB | pages | HTML total KiB | mean page KiB |"
+        "| people × quarters | rating rows | CSV MiB | generate s | floor s | review --no-html s "
+        "| × floor | peak MiB | review s | peak MiB "
+        + (f"| review --jobs {jobs} s " if jobs > 1 else "")
+        + "| person pages/s, 1 core |"
     )
     lines = [header, rule(header)]
     for r in results:
-        s = r["seconds"]
-        total_kib = r["page_bytes_total"] / 1024
-        lines.append(
-            f"| {r['people']:,} × {r['quarters']} | {r['rating_rows']:,} "
-            f"| {s['load']:.2f} | {s['assess']:.2f} | {s['outputs']:.2f} | {s['html']:.2f} "
-            f"| {sum(s.values()):.2f} | {r['peak_rss_mib']:,.0f} | {r['pages']:,} "
-            f"| {total_kib:,.0f} | {total_kib / max(r['pages'], 1):,.1f} |"
-        )
+        floor, bare = r["floor"], r["no_html"]
+        full, rate = r.get("full"), r.get("render")
+        cells = [
+            f"{r['people']:,} × {r['quarters']}",
+            f"{r['generated']['rows']['ratings']:,}",
+            f"{r['generated']['csv_bytes'] / 2**20:,.0f}",
+            f"{r['generated']['seconds']:.1f}",
+            f"{floor['seconds']:.2f}",
+            f"{bare['seconds']:.2f}",
+            f"{bare['seconds'] / floor['seconds']:.1f}",
+            f"{bare['peak_mib']:,.0f}",
+            f"{full['seconds']:.1f}" if full else "—",
+            f"{full['peak_mib']:,.0f}" if full else "—",
+        ]
+        if jobs > 1:
+            cells.append(f"{r['full_jobs']['seconds']:.1f}" if "full_jobs" in r else "—")
+        cells.append(f"{rate['pages_per_second']:.0f}" if rate else "—")
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def ratios(results: list[dict[str, Any]]) -> list[str]:
+    """The ratios the targets are stated in."""
+    by_size = {r["people"]: r for r in results}
+    lines = [
+        f"- review --no-html over the floor at {n:,} people: "
+        f"{r['no_html']['seconds'] / r['floor']['seconds']:.1f}×"
+        for n, r in by_size.items()
+    ]
+    if 10_000 in by_size and 100_000 in by_size:
+        small, large = by_size[10_000], by_size[100_000]
+        for key, what in (("no_html", "review --no-html"), ("full", "review")):
+            if key in small and key in large:
+                ratio = large[key]["seconds"] / small[key]["seconds"]
+                lines.append(f"- {what}, 100,000 over 10,000 people: {ratio:.1f}×")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments; run every size in fresh processes; print the table and the command."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else None)
-    parser.add_argument("--people", type=int, nargs="+", default=[60, 1000, 10000])
+    parser.add_argument("--people", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--quarters", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--lang", choices=["en", "ru"], default="en")
-    parser.add_argument("--repeat", type=int, default=1, help="measuring runs per size")
-    parser.add_argument("--profile", type=Path, help="write cProfile files per stage here")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and --no-html")
+    parser.add_argument("--repeat-full", type=int, default=1, help="runs of each full review")
+    parser.add_argument("--jobs", type=int, default=1, help="also a full review with --jobs N")
+    parser.add_argument("--sample", type=int, default=2000, help="person pages to render")
+    parser.add_argument("--no-full", action="store_true", help="skip the full reviews")
+    parser.add_argument("--stages", action="store_true", help="also time stages in-process")
+    parser.add_argument("--profile", type=Path, help="with --stages: cProfile files here")
     # Internal: what the child processes run.
     parser.add_argument("--_generate", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--_measure", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--_render", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--_profile", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -198,24 +295,23 @@ def main(argv: list[str] | None = None) -> int:
         folder, lang, label = args._measure
         print(json.dumps(measure(Path(folder), cast("Lang", lang), args._profile, label)))
         return 0
+    if args._render:
+        folder, lang, sample = args._render
+        print(json.dumps(render_rate(Path(folder), cast("Lang", lang), int(sample))))
+        return 0
 
-    if args.repeat < 1:
-        parser.error("--repeat: expected at least 1")
+    if min(args.repeat, args.repeat_full, args.sample) < 1:
+        parser.error("--repeat, --repeat-full and --sample: expected at least 1")
     profile = args.profile.resolve() if args.profile else None
-    results = [
-        bench_size(n, args.quarters, args.seed, args.lang, args.repeat, profile)
-        for n in args.people
-    ]
-    command = [
-        "python3",
-        "benchmarks/bench_review.py",
-        *(argv if argv is not None else sys.argv[1:]),
-    ]
-    print(markdown(results))
+    results = [bench_size(n, args, profile) for n in args.people]
+    command = ["python3", "benchmarks/bench_review.py", *(argv or sys.argv[1:])]
+    print(markdown(results, args.jobs))
+    print()
+    print("\n".join(ratios(results)))
     print()
     print(f"Measured with `{shlex.join(command)}` on {machine()}.")
     if profile:
-        print(f"cProfile files in {profile}; times above include the profiler's overhead.")
+        print(f"cProfile files in {profile}; stage times include the profiler's overhead.")
     return 0
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from skillkit import __version__
@@ -99,12 +100,18 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             values = safe[column].astype("object")
             text = values.astype(str)
-            risky = values.notna() & text.str[:1].isin(FORMULA_STARTS)
-            number = (
-                values.map(lambda v: isinstance(v, int | float))
-                | pd.to_numeric(text.where(risky), errors="coerce").notna()
+            risky = (values.notna() & text.str[:1].isin(FORMULA_STARTS)).to_numpy()
+            if not risky.any():  # the usual case: nothing to look at more closely
+                continue
+            # Only the few risky cells are examined one by one.
+            suspects = values[risky]
+            number = suspects.map(lambda v: isinstance(v, int | float)) | (
+                pd.to_numeric(text[risky], errors="coerce").notna()
             )
-            safe[column] = values.where(~risky | number, "'" + text)
+            formulas = ~number.to_numpy()
+            quoted = values.to_numpy(copy=True)
+            quoted[np.flatnonzero(risky)[formulas]] = ("'" + text[risky][formulas]).to_numpy()
+            safe[column] = pd.Series(quoted, index=values.index, dtype=object)
     return safe
 
 

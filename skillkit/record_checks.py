@@ -237,7 +237,7 @@ def _check_unique(
     if not sheet.has(*keys):
         return
     complete = np.logical_and.reduce([sheet.filled(k) for k in keys])
-    repeated = complete & np.asarray(sheet.frame.duplicated(list(keys), keep=False), dtype=bool)
+    repeated = complete & _repeated(sheet.frame, keys)
     if not repeated.any():
         return
     rows = np.flatnonzero(repeated)
@@ -246,6 +246,25 @@ def _check_unique(
     first[rows] = pd.Series(sheet.table.lines[rows]).groupby(groups).transform("min").to_numpy()
     later = repeated & (sheet.table.lines != first)
     _flag(errors, sheet, later, where, message, first=first)
+
+
+def _repeated(frame: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
+    """Rows whose `keys` another row repeats, found on one integer per row.
+
+    The key columns are categoricals: their codes, read as the digits of one mixed-radix
+    number, identify a row's key exactly, and hashing one int64 column is far cheaper than
+    comparing several columns of strings.
+    """
+    columns = [frame[k] for k in keys]
+    if not all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
+        return np.asarray(frame.duplicated(list(keys), keep=False), dtype=bool)
+    radix = [len(c.cat.categories) + 1 for c in columns]  # + 1: code -1, a missing value
+    if float(np.prod(np.asarray(radix, dtype=np.float64))) >= 2.0**62:
+        return np.asarray(frame.duplicated(list(keys), keep=False), dtype=bool)
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column, size in zip(columns, radix, strict=True):
+        combined = combined * size + (column.cat.codes.to_numpy(dtype=np.int64) + 1)
+    return np.asarray(pd.Series(combined).duplicated(keep=False), dtype=bool)
 
 
 def _flag(

@@ -101,7 +101,8 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
             "size": groups["rating"].size(),
         }
     ).reset_index()
-    by_source["w"] = by_source["source"].astype(str).map(weights).fillna(0.0)
+    # As float even when empty: an empty text column maps to an empty text column otherwise.
+    by_source["w"] = by_source["source"].astype(str).map(weights).astype("float64").fillna(0.0)
     by_source = by_source[by_source["w"] > 0]
     by_source["wm"] = by_source["w"] * by_source["mean"]
     by_source["wraw"] = by_source["w"] * by_source["raw"]

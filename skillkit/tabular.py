@@ -68,6 +68,11 @@ def text_column(values: np.ndarray) -> pd.Categorical:
     if (codes < 0).any():
         codes = np.where(codes < 0, len(uniques), codes)
         uniques = np.append(np.asarray(uniques, dtype=object), "")
+    return coded_text(codes, uniques)
+
+
+def coded_text(codes: np.ndarray, uniques: Any) -> pd.Categorical:
+    """Codes into distinct strings → categorical of the stripped strings, categories sorted."""
     stripped = np.array([str(u).strip() for u in uniques], dtype=object)
     merged_codes, distinct = pd.factorize(stripped)
     order = np.argsort(distinct, kind="stable")
@@ -123,26 +128,43 @@ def build_table(
     beyond: list[int] | None = None,
 ) -> Table:
     """Columns of cells, header first → Table without wholly empty rows or unnamed columns."""
-    unnamed = [str(place) for place in beyond or ()]  # columns past the header holding values
     if not cells or len(cells[0]) == 0:
-        _note_unnamed(display, unnamed, notes)
+        _note_unnamed(display, [str(place) for place in beyond or ()], notes)
         return Table(display, pd.DataFrame(), np.zeros(0, dtype=np.int64))
-    columns: dict[str, pd.Categorical] = {}
+    names = [cell_text(values[0]) for values in cells]
+    columns = [text_column(values[1:]) for values in cells]
+    return table_of(display, names, columns, lines, errors, notes, beyond)
+
+
+def table_of(
+    display: str,
+    names: list[str],
+    columns: list[pd.Categorical],
+    lines: np.ndarray,
+    errors: list[Problem],
+    notes: list[Problem],
+    beyond: list[int] | None = None,
+) -> Table:
+    """Header names and their text columns → Table without wholly empty rows or unnamed columns.
+
+    `lines` holds the header's line first, then each row's.
+    """
+    unnamed = [str(place) for place in beyond or ()]  # columns past the header holding values
+    named: dict[str, pd.Categorical] = {}
     places: dict[str, int] = {}
-    for place, values in enumerate(cells, start=1):
-        name = cell_text(values[0]).lstrip("\ufeff").strip()
-        column = text_column(values[1:])
+    for place, (header, column) in enumerate(zip(names, columns, strict=True), start=1):
+        name = header.lstrip("\ufeff").strip()
         if name in places:
             message = f"duplicate column {name!r} (columns {places[name]} and {place})"
             errors.append(Problem(display, 1, "header", message))
         elif name:
-            columns[name], places[name] = column, place
+            named[name], places[name] = column, place
         elif (column != "").any():
             unnamed.append(str(place))
     _note_unnamed(display, sorted(unnamed, key=int), notes)
-    size = len(cells[0]) - 1
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(size), copy=False)
-    filled = ~(frame == "").all(axis=1).to_numpy() if columns else np.zeros(size, dtype=bool)
+    size = len(lines) - 1
+    frame = pd.DataFrame(named, index=pd.RangeIndex(size), copy=False)
+    filled = ~(frame == "").all(axis=1).to_numpy() if named else np.zeros(size, dtype=bool)
     if not filled.all():
         frame = frame.loc[filled].reset_index(drop=True)
     return Table(display, frame, np.asarray(lines[1:][filled], dtype=np.int64))
@@ -226,6 +248,12 @@ def read_csv(
         errors.append(Problem(display, None, "", _EMPTY))
         return None
     separator = guess_separator(header_line)
+    physical = scan.newlines + (1 if scan.ends_open else 0)
+    fast = _read_regular(path, encoding, separator, header_line, physical)
+    if fast is not None:  # the usual export: every line one row, as wide as the header
+        names, columns = fast
+        table = table_of(display, names, columns, np.arange(1, physical + 1), errors, notes)
+        return _set_aside_other_separators(table, separator, errors)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
@@ -251,7 +279,6 @@ def read_csv(
         for w in caught
         for m in _SKIPPED_LINE.finditer(str(w.message))
     ]
-    physical = scan.newlines + (1 if scan.ends_open else 0)
     if len(raw) + len(skipped) == physical:
         lines = np.delete(np.arange(1, physical + 1), [s[0] - 1 for s in skipped])
     else:  # quoted line breaks or odd line endings: count lines the slow, exact way
@@ -266,6 +293,65 @@ def read_csv(
     return _set_aside_other_separators(
         build_table(display, cells, lines, errors, notes), separator, errors
     )
+
+
+def _read_regular(
+    path: Path, encoding: str, separator: str, header_line: str, physical: int
+) -> tuple[list[str], list[pd.Categorical]] | None:
+    """A CSV whose every line is one row as wide as the header, read by Arrow's multithreaded
+    reader and encoded as categories in C++; None for any other file (blank lines, ragged
+    rows, line breaks inside quotes), which the exact, slower reader then takes.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    # Every column read as text, as the exact reader does ("007" stays 007): Arrow names the
+    # columns f0, f1, ... when it names them itself.
+    header = header_line.removesuffix("\r")
+    if "\r" in header:  # old Mac line endings: one "line" holds the whole file
+        return None
+    try:
+        width = len(next(csv.reader([header], delimiter=separator), []))
+    except csv.Error:
+        return None
+    irregular: list[object] = []
+
+    def skip(row: object) -> str:
+        irregular.append(row)
+        return "skip"
+
+    try:
+        read = arrow_csv.read_csv(
+            path,
+            read_options=arrow_csv.ReadOptions(
+                encoding="utf8" if encoding == "utf-8-sig" else encoding,
+                autogenerate_column_names=True,
+            ),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=separator,
+                ignore_empty_lines=False,
+                invalid_row_handler=skip,
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                auto_dict_encode=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+        return None
+    if irregular or read.num_rows != physical or read.num_columns != width or read.num_rows == 0:
+        return None
+    names: list[str] = []
+    columns: list[pd.Categorical] = []
+    for column in read.columns:
+        names.append(str(column[0].as_py() or ""))
+        encoded = column.slice(1).combine_chunks().dictionary_encode()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        columns.append(coded_text(codes, encoded.dictionary.to_pylist()))
+    return names, columns
 
 
 def guess_separator(header_line: str) -> str:

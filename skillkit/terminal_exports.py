@@ -102,7 +102,7 @@ def readiness_text(assessment: Assessment, table: pd.DataFrame, lang: Lang, widt
     if table.empty:
         return f"{title}\n{words['nobody']}"
     ordered = table.assign(
-        _band=table["band"].map(_BAND_RANK).fillna(99),
+        _band=table["band"].map(_BAND_RANK).astype("float64").fillna(99),
         _quarters=table["quarters_to_ready"].astype("Float64").fillna(math.inf),
         _chance=-table["ready_probability"].astype("float64").fillna(-1.0),
     ).sort_values(["_band", "_quarters", "_chance", "employee_id"], kind="stable")
@@ -245,7 +245,9 @@ def _long(
     words = LABELS[lang]
     names = {c.id: c.name(lang) for c in assessment.framework.competencies}
     order = {c: i for i, c in enumerate(assessment.framework.competency_ids)}
-    ordered = table.assign(_competency=table["competency"].map(order).fillna(len(order)))
+    ordered = table.assign(
+        _competency=table["competency"].map(order).astype("float64").fillna(len(order))
+    )
     ordered = ordered.sort_values(["_ordinal", "employee_id", "_competency"], kind="stable")
     columns = [
         *_lead_columns(words, several=several),

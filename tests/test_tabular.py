@@ -552,3 +552,56 @@ def test_cyrillic_survives_into_every_output(agencies: dict[str, Assessment]) ->
     page = utf8["people/Ivan.html"].decode("utf-8")
     assert "Иван Петров" in page and "Москва" in page
     assert "Мария Ёлкина" in utf8["teams/Moskva.html"].decode("utf-8")
+
+
+REGULAR_FILES = {
+    "comma, UTF-8 with BOM": ("\ufeffid,name,rating\n007,Anna , 2.50\n008,,3\n", "utf-8"),
+    "semicolon, Windows-1251": ("id;name;rating\n007;Ирина;2,5\n008;Пётр;3\n", "cp1251"),
+    "tab, CRLF, quoted separator": ('id\tname\trating\r\n007\t"a\tb"\t2\r\n008\tc\t4\r\n', "utf-8"),
+    "no newline at the end": ("id,name,rating\n007,a,1\n008,b,2", "utf-8"),
+    "a blank line, dropped with its number": ("id,name,rating\n007,a,1\n\n008,b,2\n", "utf-8"),
+    "text that looks like numbers": (
+        "id,when,rating\n0010,2026-01-05,1e3\n0011,05.01.2026,NaN\n",
+        "utf-8",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", REGULAR_FILES)
+def test_the_fast_reader_reads_a_regular_file_exactly_as_the_exact_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    text, encoding = REGULAR_FILES[name]
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode(encoding))
+    errors: list[Problem] = []
+    fast = tabular.read_csv(path, "t.csv", errors, [])
+    assert tabular._read_regular(path, *_read_args(path)) is not None  # the fast path was taken
+    monkeypatch.setattr(tabular, "_read_regular", lambda *args: None)
+    exact = tabular.read_csv(path, "t.csv", errors, [])
+    assert errors == [] and fast is not None and exact is not None
+    pd.testing.assert_frame_equal(fast.frame, exact.frame)
+    assert fast.lines.tolist() == exact.lines.tolist()
+    assert fast.frame.iloc[0, 0] in {"007", "0010"}  # text stays text: no leading zero lost
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id,name\n1,a,extra\n2,b\n",  # a row wider than the header
+        "id,name\n1\n2,b\n",  # a row narrower than the header
+        'id,name\n1,"two\nlines"\n2,b\n',  # a line break inside quotes
+        "id,name\r1,a\r2,b\r",  # old Mac line endings
+    ],
+)
+def test_any_irregular_file_is_left_to_the_exact_reader(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    assert tabular._read_regular(path, *_read_args(path)) is None
+
+
+def _read_args(path: Path) -> tuple[str, str, str, int]:
+    scan = tabular._scan(path)
+    assert scan.encoding is not None
+    separator = tabular.guess_separator(scan.first_line)
+    return scan.encoding, separator, scan.first_line, scan.newlines + int(scan.ends_open)

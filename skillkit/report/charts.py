@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -13,6 +14,7 @@ from markupsafe import Markup
 from skillkit.report import svg
 
 _KINDS = ("primary", "target", "next", "muted")
+RADAR_RADIUS = 110.0
 _BANDS = ("ready-now", "ready-1y", "ready-2y", "not-yet", "insufficient-evidence")
 
 
@@ -77,7 +79,7 @@ def radar(
         raise ValueError(f"max_value ({max_value}) must be above min_value ({min_value})")
     if not axes or not series:
         return svg.no_data_chart("radar", title, no_data, 320)
-    n, radius = len(axes), 110.0
+    n, radius = len(axes), RADAR_RADIUS
     angles = [-math.pi / 2 + 2 * math.pi * i / n for i in range(n)]
 
     def frac(v: float | None) -> float:
@@ -87,41 +89,7 @@ def radar(
         r = radius * frac(v)
         return r * math.cos(angles[i]), r * math.sin(angles[i])
 
-    rings = [t for t in _ticks(min_value, max_value) if min_value < t < max_value] + [max_value]
-    grid: list[str] = []
-    ticks: list[str] = []
-    for t in rings:
-        outline = {"fill": "none", "stroke": svg.PALETTE["grid"]}
-        points = svg.points([at(i, t) for i in range(n)])
-        ring = svg.element("polygon", class_="sk-ring", points=points, **outline)
-        grid.append(ring if n >= 3 else svg.dot("sk-ring", 0, 0, radius * frac(t), "", **outline))
-        # Drawn over the series with a white halo, so ring values stay legible; paint-order as
-        # CSS, since the SVG 1.1 attributes HTML validators check have no paint-order.
-        halo: dict[str, svg.Attr] = {
-            "stroke": svg.PALETTE["paper"],
-            "stroke_width": 3,
-            "style": "paint-order: stroke",
-        }
-        y = -radius * frac(t) - 3
-        ticks.append(svg.text(4, y, svg.number(t, lang), 9, "start", "faint", "sk-tick", **halo))
-    grid += [svg.line("sk-spoke", 0, 0, *at(i, max_value)) for i in range(n)]
-    box = [-radius - 8, -radius - 12, radius + 8, radius + 8]
-    labels: list[str] = []
-    for i, axis in enumerate(axes):
-        lines, size, lh = svg.wrap(axis), 12.0, 14.0
-        cos, sin = math.cos(angles[i]), math.sin(angles[i])
-        x, y = (radius + 12) * cos, (radius + 12) * sin
-        anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
-        if sin < -0.3:  # above the centre: the block of lines ends at the anchor point
-            first = y - (len(lines) - 1) * lh - 4
-        else:
-            first = y + size if sin > 0.3 else y - (len(lines) - 1) * lh / 2 + size * 0.35
-        for k, line in enumerate(lines):
-            w, ly = svg.text_width(line, size), first + k * lh
-            left = x - w if anchor == "end" else x - w / 2 if anchor == "middle" else x
-            box[0], box[1] = min(box[0], left - 4), min(box[1], ly - size)
-            box[2], box[3] = max(box[2], left + w + 4), max(box[3], ly + 4)
-            labels.append(svg.text(x, ly, line, size, anchor, "ink", "sk-axis-label"))
+    grid, ticks, labels, box = _radar_frame(tuple(axes), min_value, max_value, lang)
     shapes: list[str] = []
     dots: list[str] = []
     for s in series:
@@ -144,8 +112,61 @@ def radar(
     width = max(box[2] - box[0], 320.0)
     x0 = (box[0] + box[2] - width) / 2
     legend, legend_h = svg.legend([(s.label, s.kind) for s in series], x0, width, box[3] + 10)
-    body = "".join(grid + shapes + ticks + dots + labels) + legend
+    body = grid + "".join(shapes) + ticks + "".join(dots) + labels + legend
     return svg.chart("radar", (x0, box[1], width, box[3] + 18 + legend_h - box[1]), title, body)
+
+
+@functools.lru_cache(maxsize=16)
+def _radar_frame(
+    axes: tuple[str, ...], min_value: float, max_value: float, lang: str
+) -> tuple[str, str, str, tuple[float, float, float, float]]:
+    """What every radar on the same axes shares: rings and spokes, ring values, axis labels and
+    the bounding box. Made once per review and language, not once per person page."""
+    n, radius = len(axes), RADAR_RADIUS
+    angles = [-math.pi / 2 + 2 * math.pi * i / n for i in range(n)]
+
+    def at(i: int, v: float) -> tuple[float, float]:
+        r = radius * min(max((v - min_value) / (max_value - min_value), 0.0), 1.0)
+        return r * math.cos(angles[i]), r * math.sin(angles[i])
+
+    rings = [t for t in _ticks(min_value, max_value) if min_value < t < max_value] + [max_value]
+    grid: list[str] = []
+    ticks: list[str] = []
+    for t in rings:
+        outline = {"fill": "none", "stroke": svg.PALETTE["grid"]}
+        points = svg.points([at(i, t) for i in range(n)])
+        ring = svg.element("polygon", class_="sk-ring", points=points, **outline)
+        reach = radius * (t - min_value) / (max_value - min_value)
+        grid.append(ring if n >= 3 else svg.dot("sk-ring", 0, 0, reach, "", **outline))
+        # Drawn over the series with a white halo, so ring values stay legible; paint-order as
+        # CSS, since the SVG 1.1 attributes HTML validators check have no paint-order.
+        halo: dict[str, svg.Attr] = {
+            "stroke": svg.PALETTE["paper"],
+            "stroke_width": 3,
+            "style": "paint-order: stroke",
+        }
+        ticks.append(
+            svg.text(4, -reach - 3, svg.number(t, lang), 9, "start", "faint", "sk-tick", **halo)
+        )
+    grid += [svg.line("sk-spoke", 0, 0, *at(i, max_value)) for i in range(n)]
+    box = [-radius - 8, -radius - 12, radius + 8, radius + 8]
+    labels: list[str] = []
+    for i, axis in enumerate(axes):
+        lines, size, lh = svg.wrap(axis), 12.0, 14.0
+        cos, sin = math.cos(angles[i]), math.sin(angles[i])
+        x, y = (radius + 12) * cos, (radius + 12) * sin
+        anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
+        if sin < -0.3:  # above the centre: the block of lines ends at the anchor point
+            first = y - (len(lines) - 1) * lh - 4
+        else:
+            first = y + size if sin > 0.3 else y - (len(lines) - 1) * lh / 2 + size * 0.35
+        for k, line in enumerate(lines):
+            w, ly = svg.text_width(line, size), first + k * lh
+            left = x - w if anchor == "end" else x - w / 2 if anchor == "middle" else x
+            box[0], box[1] = min(box[0], left - 4), min(box[1], ly - size)
+            box[2], box[3] = max(box[2], left + w + 4), max(box[3], ly + 4)
+            labels.append(svg.text(x, ly, line, size, anchor, "ink", "sk-axis-label"))
+    return "".join(grid), "".join(ticks), "".join(labels), (box[0], box[1], box[2], box[3])
 
 
 def trend_lines(
@@ -490,10 +511,12 @@ def gap_bar(
         return pad + (width - 2 * pad) * (min(max(v, lo), hi) - lo) / (hi - lo)
 
     parts = [svg.line("sk-track", px(lo), mid, px(hi), mid, **svg.stroke("grid", 6))]
-    parts += [
-        svg.line("sk-level-tick", px(k), mid - 5, px(k), mid + 5, stroke=svg.PALETTE["axis"])
+    # The level ticks as one path: a table of ten competencies draws ten of these per page.
+    ticks = " ".join(
+        f"M {svg.coord(px(k))} {svg.coord(mid - 5)} V {svg.coord(mid + 5)}"
         for k in range(math.ceil(lo), math.floor(hi) + 1)
-    ]
+    )
+    parts.append(svg.element("path", class_="sk-level-ticks", d=ticks, stroke=svg.PALETTE["axis"]))
     a, b, v = _finite(low), _finite(high), _finite(score)
     if a is not None and b is not None:
         band: dict[str, svg.Attr] = {"fill_opacity": 0.22, "rx": 3}

@@ -137,7 +137,7 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
     runs = site.runs.get(employee, {})
     mean_target = sum(next_targets.values()) / len(next_targets) if next_targets else None
     return PersonPage(
-        meta=meta(site, row.name, "../", person_summary(site, row)),
+        meta=meta(site, row.name, "../", person_summary(site, row, data)),
         ui=ui,
         row=row,
         team_href=f"../teams/{site.team_slugs[team]}.html",

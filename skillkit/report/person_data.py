@@ -137,7 +137,8 @@ def _sources(ratings: pd.DataFrame, a: Assessment, parts: dict[str, dict[str, An
     means = rated.groupby(["employee_id", "source"])["calibrated"].mean().rename("mean")
     groups = sizes.merge(means.reset_index(), on=["employee_id", "source"])
     groups = groups[(groups["source"] != "self") & (groups["group"] != "")]
-    groups["w"] = groups["source"].map(pd.Series(a.rubric.sources, dtype="float64")).fillna(0.0)
+    weights = pd.Series(a.rubric.sources, dtype="float64")
+    groups["w"] = groups["source"].map(weights).astype("float64").fillna(0.0)
     groups["wm"] = groups["w"] * groups["mean"]
     shown = groups.groupby(["employee_id", "group"])[["raters", "w", "wm"]].sum()
     for (employee, group), n, weight, weighted in zip(

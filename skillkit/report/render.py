@@ -74,6 +74,7 @@ def environment() -> Environment:
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
+        auto_reload=False,  # templates ship with the package: no stat() of them per page
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -145,6 +146,7 @@ class SitePages:
         team_slugs, person_slugs = self.site.team_slugs, self.site.person_slugs
         self.team_paths = {team: f"teams/{team_slugs[team]}.html" for team in self.teams}
         self.person_paths = {e: f"people/{person_slugs[e]}.html" for e in self.inputs}
+        self.person_template = self.env.get_template("person.html")
 
     @property
     def names(self) -> list[str]:
@@ -154,7 +156,7 @@ class SitePages:
     def person(self, employee: str) -> str:
         """One person's page."""
         page = person_page(self.site, employee, self.inputs[employee])
-        return self.env.get_template("person.html").render(page=page)
+        return self.person_template.render(page=page)
 
     def render(self, jobs: int = 1) -> Iterator[tuple[str, str]]:
         """(path, HTML) for every page in `names` order; person pages on `jobs` processes."""

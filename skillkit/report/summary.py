@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
-
 from skillkit.report.context import PersonRow, SiteIndex
 from skillkit.report.i18n import BAND_NAMES, UI
+from skillkit.report.person_data import PersonData
+from skillkit.report.values import optional_float
 
 READY_SOON = ("ready-now", "ready-1y", "ready-2y")
 
@@ -61,8 +61,12 @@ def team_summary(site: SiteIndex, members: Sequence[str]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def person_summary(site: SiteIndex, row: PersonRow) -> tuple[str, ...]:
-    """Where the person stands, their largest gaps to the role aimed at, and the first step."""
+def person_summary(site: SiteIndex, row: PersonRow, data: PersonData) -> tuple[str, ...]:
+    """Where the person stands, their largest gaps to the role aimed at, and the first step.
+
+    Read from the person's own slice (`data`), never from the whole review's tables: a page
+    must cost the same whether the review holds a hundred people or a hundred thousand.
+    """
     a, lang, ui = site.assessment, site.lang, UI[site.lang]
     if not row.band:
         standing = ui["summary_person_top"]
@@ -70,10 +74,9 @@ def person_summary(site: SiteIndex, row: PersonRow) -> tuple[str, ...]:
         standing = ui["summary_person_unprojected"].format(band=row.band_label)
     else:
         standing = ui["summary_person_band"].format(band=row.band_label, projected=row.projected)
-    ready = a.readiness.people.set_index(a.readiness.people["employee_id"].astype(str))
-    aimed = str(ready["target_role"].get(row.employee_id, "") or "")
-    role_id = aimed or str(a.people.set_index("employee_id")["role"].get(row.employee_id, ""))
-    gaps = _gaps(site, row.employee_id, role_id) if role_id else []
+    aimed = str(data.readiness.get("target_role", "") or "")
+    role_id = aimed or str(data.person.get("role", "") or "")
+    gaps = _gaps(site, data, role_id) if role_id else []
     largest = (
         ui["summary_person_gaps"].format(
             role=a.framework.role(role_id).name(lang), gaps="; ".join(gaps[:2])
@@ -89,45 +92,49 @@ def person_summary(site: SiteIndex, row: PersonRow) -> tuple[str, ...]:
     return (standing, largest, step)
 
 
-def _latest(site: SiteIndex, employees: Sequence[str]) -> pd.DataFrame:
-    """The shown levels of the reviewed quarter for `employees`, with their targets."""
-    a = site.assessment
-    scores = site.scores
-    latest = scores[(scores["period"] == a.period) & scores["employee_id"].isin(list(employees))]
-    return latest.dropna(subset=["level", "target_level"])
-
-
-def _gaps(site: SiteIndex, employee: str, role_id: str) -> list[str]:
+def _gaps(site: SiteIndex, data: PersonData, role_id: str) -> list[str]:
     """'Competency (level 2 of 4)' where the person is below `role_id`'s targets, largest first."""
     framework = site.assessment.framework
-    names = {c.id: c.name(site.lang) for c in framework.competencies}
     targets = framework.role(role_id).targets
-    latest = _latest(site, [employee])
-    wanted = latest["competency"].astype(str).map(targets).astype("float64")
-    below = latest.assign(wanted=wanted, gap=wanted - latest["level"].astype("float64"))
-    below = below[below["gap"] > 0].sort_values(
-        ["gap", "competency"], ascending=[False, True], kind="stable"
-    )
+    below = []
+    for competency in framework.competencies:
+        level = optional_float(data.latest.get(competency.id, {}).get("level"))
+        wanted = targets.get(competency.id)
+        if level is not None and wanted is not None and wanted > level:
+            below.append((wanted - level, competency.id, competency.name(site.lang), level, wanted))
+    below.sort(key=lambda gap: (-gap[0], gap[1]))
     template = UI[site.lang]["summary_gap"]
     return [
-        template.format(competency=names.get(str(c), str(c)), level=int(lv), target=int(t))
-        for c, lv, t in zip(below["competency"], below["level"], below["wanted"], strict=True)
+        template.format(competency=name, level=int(level), target=int(wanted))
+        for _, _, name, level, wanted in below
     ]
 
 
 def _shared_gap(site: SiteIndex, members: Sequence[str]) -> str:
-    """The competency most of the team is below target on (counts only, no names)."""
+    """The competency most of the team is below target on (counts only, no names).
+
+    Counted from the level cells the team page shows, so that a hidden level counts neither
+    as below nor as rated, and a team costs the same in a review of any size.
+    """
     ui = UI[site.lang]
-    latest = _latest(site, members)
-    below = latest[latest["level"] < latest["target_level"]]
-    if below.empty:
+    framework = site.assessment.framework
+    below: dict[str, int] = {}
+    rated: dict[str, int] = {}
+    for employee in members:
+        for competency, cell in zip(
+            framework.competency_ids, site.rows[employee].cells, strict=True
+        ):
+            if cell.css != "lv-none":
+                rated[competency] = rated.get(competency, 0) + 1
+            if cell.css in ("lv-one", "lv-more"):
+                below[competency] = below.get(competency, 0) + 1
+    if not below:
         return ui["summary_team_no_gap"]
-    counts = below["competency"].astype(str).value_counts()
-    competency, most = sorted(((str(c), int(n)) for c, n in counts.items()), key=_most)[0]
-    names = {c.id: c.name(site.lang) for c in site.assessment.framework.competencies}
-    rated = latest[latest["competency"].astype(str) == competency]["employee_id"].nunique()
+    competency, most = sorted(below.items(), key=_most)[0]
     return ui["summary_team_gap"].format(
-        competency=names.get(competency, competency), below=most, of=int(rated)
+        competency=framework.competency(competency).name(site.lang),
+        below=most,
+        of=rated[competency],
     )
 
 

@@ -83,12 +83,22 @@ def text_width(text: str, size: float) -> float:
 
 def element(tag: str, content: str = "", /, **attrs: Attr) -> str:
     """Markup for one element: `font_size` → font-size, `class_` → class, None is left out."""
-    items = "".join(
-        f' {_attribute(key)}="{escape(v) if isinstance(v, str) else coord(v)}"'
-        for key, v in attrs.items()
-        if v is not None
-    )
-    return f"<{tag}{items}>{content}</{tag}>" if content else f"<{tag}{items}/>"
+    # A hot path (tens of thousands of elements a second): one loop, no generator, no regex
+    # for the plain strings that most attribute values are.
+    parts = [f"<{tag}"]
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        name = _attribute(key)
+        if value.__class__ is str:
+            text = escape(value)
+        else:
+            text = f"{value:.1f}".removesuffix(".0")  # as coord(), inlined
+            if text == "-0":
+                text = "0"
+        parts.append(f' {name}="{text}"')
+    opened = "".join(parts)
+    return f"{opened}>{content}</{tag}>" if content else f"{opened}/>"
 
 
 def text(

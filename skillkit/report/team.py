@@ -47,7 +47,7 @@ def team_members(assessment: Assessment) -> dict[str, list[str]]:
     """Each team's people, most senior first, then by name: one sort for every team."""
     people = assessment.people.astype({"employee_id": str, "team": str})
     rung = {r: i for i, r in enumerate(assessment.framework.role_ids)}
-    people = people.assign(rung=people["role"].astype(str).map(rung).fillna(-1))
+    people = people.assign(rung=people["role"].astype(str).map(rung).astype("float64").fillna(-1))
     ordered = people.sort_values(
         ["team", "rung", "name", "employee_id"], ascending=[True, False, True, True]
     )

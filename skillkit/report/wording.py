@@ -10,6 +10,7 @@ from skillkit.framework import Framework
 from skillkit.models import Lang
 from skillkit.report.i18n import REASONS, UI, WITHHELD, number, percent
 from skillkit.report.i18n import quarters as spell_quarters
+from skillkit.report.values import optional_float
 from skillkit.rubric import Rubric
 
 
@@ -19,42 +20,61 @@ def reason_texts(
     """One sentence per reason row (index kept), e.g. 'Motivation is at level 3 but ...'."""
     names = {c.id: c.name(lang) for c in framework.competencies}
     kpis = {k.id: k.name(lang) for k in rubric.kpis}
-    templates = REASONS[lang]
     min_raters = rubric.evidence.min_non_self
-    texts = []
-    for rule, comp, kpi, value, required, extra in zip(
-        reasons["rule"],
-        reasons["competency"],
-        reasons["kpi"],
-        reasons["value"],
-        reasons["required"],
-        reasons["extra"],
-        strict=True,
-    ):
-        threshold, _, of_last = str(extra).partition("|")
-        fields = {
-            "competency": names.get(comp, comp),
-            "kpi": kpis.get(kpi, kpi),
-            "value": _quantity(rule, value, lang),
-            "required": _quantity(rule, required, lang),
-            "extra": extra,
-            "threshold": threshold.replace(".", ",") if lang == "ru" else threshold,
-            "of_last": of_last,
-            "min_raters": min_raters,
-            "max_below": extra,
-        }
-        withheld = rule in WITHHELD[lang] and (value is None or value != value)  # NaN: not shown
-        text = (WITHHELD[lang][rule] if withheld else templates[rule]).format(**fields)
-        texts.append(text[:1].upper() + text[1:])
+    rows = list(
+        zip(
+            reasons["rule"],
+            reasons["competency"],
+            reasons["kpi"],
+            reasons["value"],
+            reasons["required"],
+            reasons["extra"],
+            strict=True,
+        )
+    )
+    # Few distinct reasons recur across thousands of people: word each one once.
+    said: dict[tuple[object, ...], str] = {}
+    for row in rows:
+        if row not in said:
+            said[row] = _reason_text(row, names, kpis, min_raters, lang)
+    texts = [said[row] for row in rows]
     return pd.Series(texts, index=reasons.index, dtype="object")
 
 
-def _quantity(rule: str, value: float, lang: Lang) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _reason_text(
+    row: tuple[object, ...],
+    names: dict[str, str],
+    kpis: dict[str, str],
+    min_raters: int,
+    lang: Lang,
+) -> str:
+    """One reason row as a sentence."""
+    rule, comp, kpi, value, required, extra = row
+    rule = str(rule)
+    threshold, _, of_last = str(extra).partition("|")
+    fields = {
+        "competency": names.get(str(comp), comp),
+        "kpi": kpis.get(str(kpi), kpi),
+        "value": _quantity(rule, value, lang),
+        "required": _quantity(rule, required, lang),
+        "extra": extra,
+        "threshold": threshold.replace(".", ",") if lang == "ru" else threshold,
+        "of_last": of_last,
+        "min_raters": min_raters,
+        "max_below": extra,
+    }
+    withheld = rule in WITHHELD[lang] and (value is None or value != value)  # NaN: not shown
+    text = (WITHHELD[lang][rule] if withheld else REASONS[lang][rule]).format(**fields)
+    return text[:1].upper() + text[1:]
+
+
+def _quantity(rule: str, value: object, lang: Lang) -> str:
+    amount = optional_float(value)
+    if amount is None:
         return "—"
     if rule == "coverage":
-        return percent(float(value), lang)
-    return number(float(value), lang, 0) if float(value).is_integer() else number(value, lang)
+        return percent(amount, lang)
+    return number(amount, lang, 0) if amount.is_integer() else number(amount, lang)
 
 
 def plan_texts(plan: pd.DataFrame, framework: Framework, lang: Lang, horizon: int = 8) -> pd.Series:
