@@ -1,4 +1,4 @@
-"""Time `skillkit --help` as a user runs it, and check that it imports no heavy library.
+"""Time `skillkit --help` and `skillkit validate` as a user runs them; check their imports.
 
     python3 benchmarks/bench_help.py --runs 10
 
@@ -66,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs: expected at least 1")
 
-    commands = [[sys.executable, "-m", "skillkit", "--help"]]
+    commands = [
+        [sys.executable, "-m", "skillkit", "--help"],
+        # Checking the bundled YAML needs no pandas either: it must stay under a second.
+        [sys.executable, "-m", "skillkit", "validate"],
+    ]
     script = shutil.which("skillkit")
     if script:
         commands.append([script, "--help"])
@@ -93,12 +97,19 @@ def main(argv: list[str] | None = None) -> int:
     for cumulative, name in sorted(modules, reverse=True)[: args.top]:
         print(f"  {cumulative / 1000:7.1f} ms  {name}")
     heavy = sorted(name for name in names if name.split(".")[0] in HEAVY)
+    checking = imported_modules([sys.executable, "-X", "importtime", "-m", "skillkit", "validate"])
+    heavy_validate = sorted(
+        {name for _, name in checking if name.split(".")[0] in HEAVY and "." not in name}
+    )
+    if heavy_validate:
+        print(f"FAIL: `skillkit validate` imports {', '.join(heavy_validate)}", file=sys.stderr)
+        return 1
     invocation = shlex.join(["python3", "benchmarks/bench_help.py", *(argv or sys.argv[1:])])
     print(f"\nMeasured with `{invocation}` on Python {platform.python_version()}.")
     if heavy:
         print(f"FAIL: `skillkit --help` imports {', '.join(heavy)}", file=sys.stderr)
         return 1
-    print(f"ok: `skillkit --help` imports none of {', '.join(HEAVY)}")
+    print(f"ok: `skillkit --help` and `skillkit validate` import none of {', '.join(HEAVY)}")
     return 0
 
 

@@ -316,7 +316,7 @@ def validate(
     data: Path | None, framework: Path | None, rubric: Path | None, max_file_mb: int
 ) -> None:
     """Check the framework, the rubric and (if given) DATA; report every problem."""
-    from skillkit.pipeline import load_standards, record_rules
+    from skillkit.standards import load_standards  # no pandas: checking YAML stays instant
 
     fw, rb = load_standards(framework, rubric)
     click.echo(
@@ -331,6 +331,7 @@ def validate(
     names = {"framework": str(framework or "framework"), "rubric": str(rubric or "rubric")}
     echo_warnings(untranslated_warnings({names["framework"]: fw, names["rubric"]: rb}, "ru"), False)
     if data is not None:
+        from skillkit.pipeline import record_rules
         from skillkit.records import load_records
 
         records = load_records(data, record_rules(fw, rb), max_bytes=mebibytes(max_file_mb))

@@ -11,7 +11,7 @@ from skillkit import periods, scoring
 from skillkit.calibration import Calibration, calibrate
 from skillkit.errors import InputError, Problem
 from skillkit.fairness import FairnessAudit, audit
-from skillkit.framework import Framework, load_framework
+from skillkit.framework import Framework
 from skillkit.history import roles_by_period
 from skillkit.model import PromotionModelResult, train
 from skillkit.ninebox import nine_box, potential_values
@@ -19,7 +19,8 @@ from skillkit.probability import ready_probability
 from skillkit.readiness import Readiness, assess
 from skillkit.records import RecordRules, Records, load_records
 from skillkit.reliability import rater_agreement, relied_on_low_agreement
-from skillkit.rubric import SOURCES, Rubric, load_rubric
+from skillkit.rubric import SOURCES, Rubric
+from skillkit.standards import load_standards as load_standards  # the public name of old
 
 RATING_KEYS = ("period", "employee_id", "rater_id", "source", "competency")
 
@@ -47,14 +48,6 @@ class Assessment:
     warnings: tuple[Problem, ...]
     model: PromotionModelResult | None = None  # decision support beside the rules, if trained
     grid: pd.DataFrame | None = None  # the 9-box placement (ninebox.nine_box), made once
-
-
-def load_standards(
-    framework_path: Path | None = None, rubric_path: Path | None = None
-) -> tuple[Framework, Rubric]:
-    """The framework and the rubric checked against it (bundled ones by default)."""
-    framework = load_framework(framework_path)
-    return framework, load_rubric(framework, rubric_path)
 
 
 def record_rules(framework: Framework, rubric: Rubric) -> RecordRules:

@@ -101,15 +101,12 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
             "size": groups["rating"].size(),
         }
     ).reset_index()
-    # As float even when empty: an empty text column maps to an empty text column otherwise.
-    by_source["w"] = by_source["source"].astype(str).map(weights).astype("float64").fillna(0.0)
+    by_source["w"] = _per_category(by_source["source"], weights, 0.0)
     by_source = by_source[by_source["w"] > 0]
     by_source["wm"] = by_source["w"] * by_source["mean"]
     by_source["wraw"] = by_source["w"] * by_source["raw"]
     by_source["w2n"] = by_source["w"] ** 2 / by_source["size"]
-    by_source["n_manager"] = np.where(
-        by_source["source"].astype(str) == "manager", by_source["size"], 0
-    )
+    by_source["n_manager"] = np.where(by_source["source"] == "manager", by_source["size"], 0)
     columns = ["w", "wm", "wraw", "w2n", "n_manager"]
     cells = by_source.groupby(CELL, observed=True)[columns].sum()
     combined = pd.DataFrame(
@@ -126,9 +123,30 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
         selves.groupby(CELL, observed=True)["rating"].mean().rename("self_rating"), how="outer"
     )
     sigma = pd.Series(dtype="float64") if others.empty else rater_sigma(others, "calibrated")
-    combined = combined.reset_index().astype({k: str for k in CELL})
-    combined["sigma"] = combined["competency"].map(sigma).astype("float64").fillna(DEFAULT_SIGMA)
+    combined = combined.reset_index()
+    combined["sigma"] = _per_category(combined["competency"], sigma, DEFAULT_SIGMA)
+    for key in CELL:
+        combined[key] = _text(combined[key])
     return combined
+
+
+def _per_category(keys: pd.Series, values: pd.Series, missing: float) -> np.ndarray:
+    """`values` looked up by each categorical key's category (`missing` where none): one lookup
+    per category, then a take by code, instead of one per row."""
+    if not isinstance(keys.dtype, pd.CategoricalDtype):
+        return keys.astype(str).map(values).astype("float64").fillna(missing).to_numpy()
+    categories = pd.Index(keys.cat.categories).astype(str)
+    looked_up = values.reindex(categories).to_numpy(dtype="float64", na_value=np.nan)
+    looked_up = np.where(np.isnan(looked_up), missing, looked_up)
+    return np.append(looked_up, missing)[keys.cat.codes.to_numpy()]  # code -1: missing
+
+
+def _text(keys: pd.Series) -> pd.Series:
+    """A categorical key column as text, converting each category once."""
+    if not isinstance(keys.dtype, pd.CategoricalDtype) or keys.isna().any():
+        return keys.astype(str)
+    categories = pd.Index(keys.cat.categories).astype(str)
+    return pd.Series(categories.take(keys.cat.codes.to_numpy()), index=keys.index)
 
 
 def score(
