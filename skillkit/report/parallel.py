@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -33,12 +34,16 @@ def in_processes(render: Callable[[str], str], keys: Sequence[str], jobs: int) -
         return
     chunks = [keys[i : i + CHUNK] for i in range(0, len(keys), CHUNK)]
     _RENDER = render
+    # Frozen, the parent's objects are left out of the workers' garbage collections: a
+    # collection would touch every object, and so copy the whole review into each worker.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for pages in pool.imap(_render_chunk, chunks):
                 yield from pages
     finally:
         _RENDER = None
+        gc.unfreeze()
 
 
 def _render_chunk(keys: Sequence[str]) -> list[str]:
