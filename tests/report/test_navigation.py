@@ -27,6 +27,9 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium 
 LANGS = ("en", "ru")
 KINDS = ("org", "team", "person")
 WIDE, NARROW, HEIGHT = 1280, 400, 900
+every_kind_of_page = pytest.mark.parametrize(
+    ("lang", "kind"), [(lang, kind) for lang in LANGS for kind in KINDS]
+)
 # A code point of the last private-use plane: no installed font has a glyph for it, so Chromium
 # draws the font's "missing glyph" box; Cyrillic drawn that way would measure exactly the same.
 NO_GLYPH = "\U0010fffd"
@@ -296,10 +299,7 @@ def test_page_structure_in_a_full_page_screenshot_at_1280_px(
 
 @in_chromium
 @needs_chromium
-@pytest.mark.parametrize(
-    ("lang", "kind"),
-    [(lang, kind) for lang in LANGS for kind in KINDS],
-)
+@every_kind_of_page
 def test_every_table_has_a_visible_header_row(
     browser: Any, request: pytest.FixtureRequest, lang: str, kind: str
 ) -> None:
@@ -317,10 +317,7 @@ def test_every_table_has_a_visible_header_row(
 
 @in_chromium
 @needs_chromium
-@pytest.mark.parametrize(
-    ("lang", "kind"),
-    [(lang, kind) for lang in LANGS for kind in KINDS],
-)
+@every_kind_of_page
 def test_a_400_px_wide_page_has_no_horizontal_page_scroll(
     browser: Any, request: pytest.FixtureRequest, lang: str, kind: str
 ) -> None:

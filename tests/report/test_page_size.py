@@ -57,19 +57,12 @@ def agency_1000(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
 
 
 @pytest.mark.parametrize("out", ["demo", "demo_ru"])
-def test_every_person_page_of_the_demo_is_under_150_kb(
-    out: str, request: pytest.FixtureRequest
+@pytest.mark.parametrize(("folder", "limit"), [("people", PERSON_LIMIT), ("teams", TEAM_LIMIT)])
+def test_every_person_and_team_page_of_the_demo_stays_under_its_limit(
+    out: str, folder: str, limit: int, request: pytest.FixtureRequest
 ) -> None:
-    page, size = largest(request.getfixturevalue(out) / "people")
-    assert size < PERSON_LIMIT, f"{page.name} is {size / KB:.1f} KB, over 150 KB"
-
-
-@pytest.mark.parametrize("out", ["demo", "demo_ru"])
-def test_every_team_page_of_the_demo_is_under_300_kb(
-    out: str, request: pytest.FixtureRequest
-) -> None:
-    page, size = largest(request.getfixturevalue(out) / "teams")
-    assert size < TEAM_LIMIT, f"{page.name} is {size / KB:.1f} KB, over 300 KB"
+    page, size = largest(request.getfixturevalue(out) / folder)
+    assert size < limit, f"{page.name} is {size / KB:.1f} KB, over {limit // KB} KB"
 
 
 def test_the_organisation_page_alone_is_the_one_render_site_writes(tmp_path: Path) -> None:
