@@ -86,15 +86,19 @@ def generate(people: int, quarters: int, seed: int, folder: Path) -> dict[str, A
 
 def timed(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident MiB of one fresh child process running `command`."""
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        command, env=child_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    error = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{shlex.join(command)} failed:\n{error}")
+    # Errors go to a file, not a pipe: a pipe nobody reads until the child ends could fill up
+    # and stall a chatty child.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            command, env=child_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            detail = errors.read().decode("utf-8", "replace")
+            raise SystemExit(f"{shlex.join(command)} failed:\n{detail}")
     peak = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
     return wall, peak
 

@@ -20,7 +20,9 @@ from skillkit.cli_common import (
     lang_option,
     max_file_option,
     mebibytes,
+    out_option,
     period_option,
+    quiet_option,
     reports_user_errors,
     rubric_option,
     target_option,
@@ -182,13 +184,7 @@ def _write_pdfs(out: Path, pages: list[str], quiet: bool) -> None:
 @rubric_option
 @period_option
 @target_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Output folder.",
-)
+@out_option("reports", "Output folder.")
 @lang_option("Report language.")
 @click.option("--no-html", is_flag=True, help="Write only the CSV and JSON outputs.")
 @click.option("--no-model", is_flag=True, help="Do not train the promotion model.")
@@ -204,7 +200,7 @@ def _write_pdfs(out: Path, pages: list[str], quiet: bool) -> None:
     help="Also print every page to an A4 PDF beside it (needs Chromium or Chrome).",
 )
 @jobs_option
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@quiet_option()
 @reports_user_errors
 def review(
     data: Path,
@@ -244,13 +240,7 @@ def review(
 
 
 @main.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Output folder; the data goes to OUT/data.",
-)
+@out_option("reports", "Output folder; the data goes to OUT/data.")
 @click.option(
     "--people",
     type=click.IntRange(12, 100_000),
@@ -269,7 +259,7 @@ def review(
 @lang_option("Report language.")
 @click.option("--pdf", is_flag=True, help="Also print every page to an A4 PDF beside it.")
 @jobs_option
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@quiet_option()
 @reports_user_errors
 def demo(
     out: Path, people: int, quarters: int, seed: int, lang: str, pdf: bool, jobs: int, quiet: bool

@@ -249,6 +249,22 @@ def mebibytes(amount: int) -> int:
     return amount << 20
 
 
+def out_option(default: str, help: str) -> Callable[[Any], Any]:
+    """--out FOLDER (never a file), worded for what the command writes there."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help,
+    )
+
+
+def quiet_option(help: str = "Print nothing but errors.") -> Callable[[Any], Any]:
+    """--quiet: nothing on the terminal but what the command cannot do without."""
+    return click.option("--quiet", is_flag=True, help=help)
+
+
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(0),

@@ -7,7 +7,14 @@ from typing import cast
 
 import click
 
-from skillkit.cli_common import framework_option, lang_option, reports_user_errors, rubric_option
+from skillkit.cli_common import (
+    framework_option,
+    lang_option,
+    out_option,
+    quiet_option,
+    reports_user_errors,
+    rubric_option,
+)
 
 # Only click and cli_common here: `skillkit --help` imports this module and must stay instant.
 # The commands import the library inside their bodies.
@@ -16,17 +23,11 @@ from skillkit.cli_common import framework_option, lang_option, reports_user_erro
 @click.command()
 @click.argument("data", type=click.Path(exists=True, path_type=Path))
 @click.option("--period", required=True, help="Quarter the forms are for, e.g. 2026Q4.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("forms"),
-    show_default=True,
-    help="Folder for the forms (existing forms there are never overwritten).",
-)
+@out_option("forms", "Folder for the forms (existing forms there are never overwritten).")
 @framework_option
 @rubric_option
 @lang_option("Language of the forms.")
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@quiet_option()
 @reports_user_errors
 def template(
     data: Path,
@@ -78,7 +79,7 @@ def template(
 )
 @framework_option
 @rubric_option
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@quiet_option()
 @reports_user_errors
 def collect(
     forms: Path, data: Path, framework: Path | None, rubric: Path | None, quiet: bool

@@ -15,6 +15,8 @@ from skillkit.cli_common import (
     EXIT_INPUT,
     framework_option,
     lang_option,
+    out_option,
+    quiet_option,
     replace_files,
     reports_user_errors,
     rubric_option,
@@ -102,16 +104,10 @@ WORDS: dict[str, dict[str, str]] = {
     "the questions.",
 )
 @lang_option("Language of the questions, the gaps and the page.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder for the person's page (OUT/people/<employee>.html).",
-)
+@out_option("reports", "Folder for the person's page (OUT/people/<employee>.html).")
 @framework_option
 @rubric_option
-@click.option("--quiet", is_flag=True, help="Print nothing but the questions and errors.")
+@quiet_option("Print nothing but the questions and errors.")
 @reports_user_errors
 def self_assess(
     data: Path,

@@ -127,8 +127,12 @@ def site_index(assessment: Assessment, lang: Lang, generated_at: str) -> SiteInd
 
 def render_org_page(assessment: Assessment, lang: Lang, generated_at: str) -> str:
     """The organisation page alone, byte for byte as `render_site` writes index.html."""
-    site = site_index(assessment, lang, generated_at)
-    return environment().get_template("org.html").render(page=org_page(site))
+    return _org_html(environment(), site_index(assessment, lang, generated_at))
+
+
+def _org_html(env: Environment, site: SiteIndex) -> str:
+    """index.html: the one place the organisation page is rendered."""
+    return env.get_template("org.html").render(page=org_page(site))
 
 
 class SitePages:
@@ -160,7 +164,7 @@ class SitePages:
 
     def render(self, jobs: int = 1) -> Iterator[tuple[str, str]]:
         """(path, HTML) for every page in `names` order; person pages on `jobs` processes."""
-        yield "index.html", self.env.get_template("org.html").render(page=org_page(self.site))
+        yield "index.html", _org_html(self.env, self.site)
         team_template = self.env.get_template("team.html")
         for team, members in self.teams.items():
             page = team_page(self.site, team, members)
