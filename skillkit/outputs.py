@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from skillkit import __version__
+from skillkit.csv_text import csv_text
 from skillkit.models import Lang
 from skillkit.ninebox import placed
 from skillkit.pipeline import Assessment
@@ -57,14 +59,10 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     plan = a.readiness.plan
     steps = plan.assign(text=plan_texts(plan, a.framework, lang, a.rubric.bands.ready_2y_quarters))
     table = a.readiness.people.copy()
-    table["reasons"] = table["employee_id"].map(said.groupby("employee_id")["text"].agg("; ".join))
-    table["what_it_takes"] = table["employee_id"].map(
-        steps.groupby("employee_id")["text"].agg("; ".join)
-    )
+    table["reasons"] = table["employee_id"].map(_joined(said, "text"))
+    table["what_it_takes"] = table["employee_id"].map(_joined(steps, "text"))
     # Competencies the decision relies on whose raters agreed little (see pipeline).
-    table["low_agreement"] = table["employee_id"].map(
-        a.low_agreement.groupby("employee_id")["competency"].agg("; ".join)
-    )
+    table["low_agreement"] = table["employee_id"].map(_joined(a.low_agreement, "competency"))
     teams = a.people.set_index(a.people["employee_id"].astype(str))["team"]
     table["team"] = table["employee_id"].map(teams)
     table["coverage"] = table["coverage"].astype("float64").round(3)
@@ -89,6 +87,20 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
     return table[READINESS_COLUMNS]
 
 
+def _joined(rows: pd.DataFrame, column: str) -> dict[str, str]:
+    """Each person's `column` texts in row order, joined by "; ".
+
+    What `groupby("employee_id")[column].agg("; ".join)` gives, in one pass instead of a
+    Python call per person.
+    """
+    parts: dict[str, list[str]] = defaultdict(list)
+    for employee, text in zip(
+        rows["employee_id"].astype(str).tolist(), rows[column].astype(str).tolist(), strict=True
+    ):
+        parts[employee].append(text)
+    return {employee: "; ".join(texts) for employee, texts in parts.items()}
+
+
 def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading quote.
 
@@ -97,22 +109,31 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     """
     safe = table.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            values = safe[column].astype("object")
-            text = values.astype(str)
-            risky = (values.notna() & text.str[:1].isin(FORMULA_STARTS)).to_numpy()
-            if not risky.any():  # the usual case: nothing to look at more closely
-                continue
-            # Only the few risky cells are examined one by one.
-            suspects = values[risky]
-            number = suspects.map(lambda v: isinstance(v, int | float)) | (
-                pd.to_numeric(text[risky], errors="coerce").notna()
-            )
-            formulas = ~number.to_numpy()
-            quoted = values.to_numpy(copy=True)
-            quoted[np.flatnonzero(risky)[formulas]] = ("'" + text[risky][formulas]).to_numpy()
-            safe[column] = pd.Series(quoted, index=values.index, dtype=object)
+        if not (safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column])):
+            continue
+        # Keys and levels repeat: each distinct value is examined once (missing ones are -1).
+        codes, distinct = pd.factorize(safe[column])
+        formulas = _formulas(pd.Series(distinct, dtype=object))
+        if not formulas.any():  # the usual case
+            continue
+        quoted = np.where(formulas, "'" + pd.Series(distinct, dtype=object).astype(str), distinct)
+        values = safe[column].to_numpy(dtype=object, copy=True)
+        rows = np.flatnonzero((codes >= 0) & formulas[codes])
+        values[rows] = quoted[codes[rows]]
+        safe[column] = pd.Series(values, index=safe.index, dtype=object)
     return safe
+
+
+def _formulas(values: pd.Series) -> np.ndarray:
+    """Which values a spreadsheet would run: formula characters first, and not a number."""
+    text = values.astype(str)
+    risky = text.str[:1].isin(FORMULA_STARTS).to_numpy(dtype=bool, copy=True)
+    if risky.any():
+        number = values[risky].map(lambda v: isinstance(v, int | float)) | (
+            pd.to_numeric(text[risky], errors="coerce").notna()
+        )
+        risky[np.flatnonzero(risky)[number.to_numpy()]] = False
+    return risky
 
 
 def sha256(path: Path) -> str:
@@ -186,16 +207,12 @@ def review_outputs(
     few at a time; `progress(done, total)` is called after each page.
     """
     texts = {
-        "scores.csv": spreadsheet_safe(scores_table(assessment)).to_csv(
-            index=False, lineterminator="\n"
-        ),
-        "readiness.csv": spreadsheet_safe(readiness_table(assessment, lang)).to_csv(
-            index=False, lineterminator="\n"
-        ),
+        "scores.csv": csv_text(spreadsheet_safe(scores_table(assessment))),
+        "readiness.csv": csv_text(spreadsheet_safe(readiness_table(assessment, lang))),
     }
     rejected = assessment.records.rejected
     if rejected is not None:  # --skip-invalid: what was set aside, even when nothing was
-        texts["rejected.csv"] = spreadsheet_safe(rejected).to_csv(index=False, lineterminator="\n")
+        texts["rejected.csv"] = csv_text(spreadsheet_safe(rejected))
     names: list[str] = []
     pages: Iterator[tuple[str, bytes]] = iter(())
     if html:

@@ -1,0 +1,88 @@
+"""csv_text writes exactly what `DataFrame.to_csv(index=False, lineterminator="\\n")` writes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skillkit.csv_text import csv_text
+
+
+def pandas_csv(table: pd.DataFrame) -> str:
+    """The reference: pandas' own writer, as the review used it before."""
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def test_numbers_as_pandas_writes_them() -> None:
+    table = pd.DataFrame(
+        {
+            "score": [3.035, 5.0, float("nan"), -0.0, 1e-05, 1e16, float("inf"), 0.1 + 0.2],
+            "level": pd.array([3, None, 5, 1, 2, 3, 4, 5], dtype="Int64"),
+            "n_raters": np.arange(8, dtype="int64"),
+            "small": np.array([1.5, 2.25, 3, 4, 5, 6, 7, 8], dtype="float32"),
+            "flag": [True, False, True, True, False, False, True, False],
+            "share": pd.array([0.5, None, 0.25, 1, 0, 0, 0, 0], dtype="Float64"),
+        }
+    )
+    assert csv_text(table) == pandas_csv(table)
+
+
+def test_text_that_needs_quoting_is_quoted_like_csv_writer() -> None:
+    table = pd.DataFrame(
+        {
+            "name": ["Petrova, Anna", 'say "yes"', "two\nlines", "cr\rhere", "plain", ""],
+            "note": ["Петрова", None, "a;b", "'=SUM(A1)", " spaced ", "tab\there"],
+        }
+    )
+    assert csv_text(table) == pandas_csv(table)
+    assert '"Petrova, Anna"' in csv_text(table)
+
+
+def test_every_text_dtype_and_categories() -> None:
+    table = pd.DataFrame(
+        {
+            "period": pd.Categorical(["2026Q1", "2026Q2", None, "2026Q1"]),
+            "team": pd.array(["Retail, 1", None, "B", "B"], dtype="string"),
+            "id": pd.Series(["E1", "E2", None, "E4"], dtype="str"),
+            "mixed": ["text", 3, 2.5, None],
+            "levels": pd.Categorical([1.5, 2.0, None, 1.5]),
+        }
+    )
+    assert csv_text(table) == pandas_csv(table)
+
+
+def test_header_is_quoted_when_needed() -> None:
+    table = pd.DataFrame({"a,b": [1, 2], 'say "x"': ["u", "v"]})
+    assert csv_text(table) == pandas_csv(table)
+    assert csv_text(table).startswith('"a,b","say ""x"""\n')
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        pd.DataFrame({"a": [], "b": []}),
+        pd.DataFrame({"only": ["", "x"]}),  # csv.writer quotes a lone empty field
+        pd.DataFrame({"when": pd.to_datetime(["2026-01-01", "2026-02-01"]), "x": [1, 2]}),
+        pd.DataFrame([[1, 2]], columns=["same", "same"]),
+    ],
+    ids=["empty", "one column", "dates", "repeated names"],
+)
+def test_edge_tables_match_pandas(table: pd.DataFrame) -> None:
+    assert csv_text(table) == pandas_csv(table)
+
+
+def test_a_large_random_table_matches() -> None:
+    rng = np.random.default_rng(3)
+    n = 20_000
+    scores = rng.normal(3, 1, n).round(3)
+    scores[rng.random(n) < 0.1] = np.nan
+    table = pd.DataFrame(
+        {
+            "employee_id": pd.Categorical(rng.choice(["E1", "E2", "E,3"], n)),
+            "score": scores,
+            "raw": rng.normal(3, 1, n),  # unrounded: every value distinct
+            "level": pd.array(rng.integers(1, 6, n), dtype="Int64"),
+        }
+    )
+    assert csv_text(table) == pandas_csv(table)
