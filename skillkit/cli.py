@@ -273,9 +273,7 @@ def demo(
     tables = generate_agency(
         framework, rubric, people=people, quarters=quarters, seed=seed, lang=cast("Lang", lang)
     )
-    files = {
-        f"data/{name}.csv": csv_text(frame).encode("utf-8") for name, frame in tables.items()
-    }
+    files = {f"data/{name}.csv": csv_text(frame).encode("utf-8") for name, frame in tables.items()}
     write_files(out, files)
     if not quiet:
         click.echo(

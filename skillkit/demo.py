@@ -138,10 +138,12 @@ def _simulate(
             "promotions": promotions}, world  # fmt: skip
 
 
-def _frame(table: str, *columns: Array) -> pd.DataFrame:
-    """A table with FORMATS.md's columns: text as str, numbers as float, as a CSV reads back."""
-    frame = pd.DataFrame(dict(zip(COLUMNS[table].split(), columns, strict=True)))
-    return frame.astype({c: str for c in frame.columns if frame[c].dtype != np.float64})
+def _frame(table: str, *columns: Array | pd.Categorical) -> pd.DataFrame:
+    """A table with FORMATS.md's columns: text as str or categories of str, numbers as float."""
+    # Not copied: the ratings' columns are large.
+    frame = pd.DataFrame(dict(zip(COLUMNS[table].split(), columns, strict=True)), copy=False)
+    text = frame.select_dtypes(exclude=["float64", "category"]).columns
+    return frame.astype(dict.fromkeys(text, str))
 
 
 def _text(labels: tuple[str, ...], codes: Array) -> Array:
@@ -275,8 +277,9 @@ def _latent(
 def _order(*columns: tuple[Array, int]) -> Array:
     """Row order by small-integer columns given as (values, bound), most significant first."""
     key = np.zeros(len(columns[0][0]), np.int64)
-    for values, bound in columns:
-        key = key * bound + values
+    for values, bound in columns:  # in place: one key array however many rows
+        key *= bound
+        key += values
     return np.argsort(key, kind="stable")
 
 
@@ -329,43 +332,127 @@ def _ratings(world: _World, rng: Rng) -> pd.DataFrame:
         (manager[managed], managed, to_report, 0.85),
         (client_e, client_r + n, to_client, 0.8),
     ]
-    attending = np.vstack([world.present, np.ones((n_clients, n_q), bool)])
-    parts: list[tuple[Array, ...]] = []
-    for source, (rated, rater, observed, turnout) in enumerate(specs):
+    e, r, q, c, src, seen = _rating_rows(world, specs, n_clients, rng)
+    value = _rating_values(world, (e, r, q, c), leniency, int((src == 0).sum()), rng)
+    value[~seen] = np.nan
+    quiet = (world.rung <= 1) & (manager >= 0) & (world.group == "") & world.present[:, -2]
+    gaps = rng.permutation(np.flatnonzero(quiet))[:2]  # no manager rating this quarter
+    last = np.flatnonzero((src == 1) & (q == n_q - 1))
+    keep = np.ones(len(e), bool)
+    keep[last[np.isin(e[last], gaps)]] = False
+    note = _notes(value, seen, rng)
+    del seen  # each row-long array freed when done: hundreds of MiB at 100,000 people
+    # From here on people and raters are coded by their position in id order, clients last.
+    e = rank.astype(np.int32)[e]
+    r = np.concatenate([rank, n + np.arange(n_clients)]).astype(np.int32)[r]
+    order = _order((q, n_q), (e, n), (src, 5), (r, n + n_clients), (c, n_c))
+    order = order[keep[order]]
+    del keep
+    e, r, q, c, src, value, note = (a[order] for a in (e, r, q, c, src, value, note))
+    del order
+    ids = world.ids[np.argsort(rank)]
+    clients = [f"C{k + 1:0{max(3, len(str(n_clients)))}d}" for k in range(n_clients)]
+    rater_ids = np.concatenate([ids, np.array(clients, dtype=object)])
+    comments = (*PRAISE, *DEVELOP, "")  # code -1, no comment, is the last
+    return _frame("ratings", _categorical(q, world.periods), _categorical(e, ids),
+                  _categorical(r, rater_ids), _categorical(src, SOURCES), _categorical(c, comps),
+                  value, _categorical(note, comments))  # fmt: skip
+
+
+def _rating_rows(
+    world: _World, specs: list[tuple[Array, Array, Array, float]], n_clients: int, rng: Rng
+) -> tuple[Array, Array, Array, Array, Array, Array]:
+    """Rated, rater, quarter, competency, source, observed: a row per rating, in draw order."""
+    attending = np.vstack([world.present, np.ones((n_clients, len(world.periods)), bool)])
+    blocks: list[tuple[Array, Array, Array, Array, Array]] = []
+    for rated, rater, observed, turnout in specs:
         active = world.present[rated] & attending[rater]
         pair, quarter = np.nonzero(active & (rng.random(active.shape) < turnout))
         cols = np.flatnonzero(observed > 0)
-        comp = np.tile(cols, len(pair))
-        pair, quarter = np.repeat(pair, len(cols)), np.repeat(quarter, len(cols))
-        seen = rng.random(len(pair)) < observed[comp]
-        parts.append((rated[pair], rater[pair], quarter, comp, np.full(len(pair), source), seen))
-    e, r, q, c, src, seen = (np.concatenate(col) for col in zip(*parts, strict=True))
-    truth = world.latent[e, q, c]
-    value: Array = truth + leniency[r] + rng.normal(0.0, NOISE_SD, len(e))
-    mine = np.flatnonzero(src == 0)
+        seen = rng.random((len(pair), len(cols))) < observed[cols]  # one draw per row
+        blocks.append((rated[pair], rater[pair], quarter, cols, seen.reshape(-1)))
+    total = sum(len(block[4]) for block in blocks)
+    # Each code in the smallest integer type that holds it: 12 bytes a row where int64 took 41.
+    who_type, q_type = _code_type(len(attending)), _code_type(len(world.periods))
+    e, r = np.empty(total, who_type), np.empty(total, who_type)
+    q, c = np.empty(total, q_type), np.empty(total, _code_type(len(world.comps)))
+    src, seen = np.empty(total, np.int8), np.empty(total, bool)
+    at = 0
+    for source, (who, by, quarter, cols, observed_rows) in enumerate(blocks):
+        rows, width = slice(at, at + len(observed_rows)), len(cols)
+        # Broadcast into place, a pair's competencies side by side: no repeated temporaries.
+        for column, values in ((e, who), (r, by), (q, quarter)):
+            column[rows].reshape(-1, width)[...] = values[:, None]
+        c[rows].reshape(-1, width)[...] = cols
+        src[rows], seen[rows] = source, observed_rows
+        at = rows.stop
+    return e, r, q, c, src, seen
+
+
+def _rating_values(
+    world: _World, rows: tuple[Array, Array, Array, Array], leniency: Array, n_self: int, rng: Rng
+) -> Array:
+    """Each row's rating, before the unobserved are blanked; the self-ratings come first."""
+    e, r, q, c = rows
+    n_q, n_c = len(world.periods), len(world.comps)
+    latent, expected = world.latent.reshape(-1), world.expected.reshape(-1)
+    value: Array = rng.normal(0.0, NOISE_SD, len(e))  # the noise, turned into the value in place
+    for part in _slices(len(e)):
+        cells = (e[part].astype(np.int64) * n_q + q[part]) * n_c + c[part]
+        value[part] = latent[cells] + leniency[r[part]] + value[part]
+    mine = slice(0, n_self)
+    cells = (e[mine].astype(np.int64) * n_q + q[mine]) * n_c + c[mine]
+    truth, role_view = latent[cells], expected[cells]
     # Self-view: anchored on what the role expects, weakly on the truth, lenient on average.
-    role_view = world.expected[e[mine], q[mine], c[mine]]
-    hope = role_view + 0.2 * (truth[mine] - role_view) + rng.normal(0.0, 0.35, n)[e[mine]]
-    value[mine] = hope + SELF_LENIENCY - (hope - truth[mine]).mean()
-    value[mine] += rng.normal(0.0, 0.45, len(mine))
+    hope = role_view + 0.2 * (truth - role_view) + rng.normal(0.0, 0.35, len(world.rung))[e[mine]]
+    value[mine] = hope + SELF_LENIENCY - (hope - truth).mean()
+    value[mine] += rng.normal(0.0, 0.45, n_self)
     low, high, step = world.rubric.scale.min, world.rubric.scale.max, world.rubric.scale.step
-    value = np.clip(np.round((value - low) / step) * step + low, low, high)
-    value = np.where(seen, value, np.nan)
-    quiet = (world.rung <= 1) & (manager >= 0) & (world.group == "") & world.present[:, -2]
-    gaps = rng.permutation(np.flatnonzero(quiet))[:2]  # no manager rating this quarter
-    keep = ~((src == 1) & (q == n_q - 1) & np.isin(e, gaps))
-    pick = rng.integers(0, 1 << 30, len(e))
-    note = np.where(value >= 3.5, pick % len(PRAISE), len(PRAISE) + pick % len(DEVELOP))
-    note = np.where(seen & (rng.random(len(e)) < 0.03), note, -1)
-    rater_rank = np.concatenate([rank, n + np.arange(n_clients)])
-    clients = [f"C{k + 1:0{max(3, len(str(n_clients)))}d}" for k in range(n_clients)]
-    rater_ids = np.concatenate([world.ids, np.array(clients, dtype=object)])
-    order = _order((q, n_q), (rank[e], n), (src, 5), (rater_rank[r], n + n_clients), (c, n_c))
-    order = order[keep[order]]
-    e, r, q, c, src, value, note = (a[order] for a in (e, r, q, c, src, value, note))
-    comments = (*PRAISE, *DEVELOP, "")
-    return _frame("ratings", _text(world.periods, q), world.ids[e], rater_ids[r],
-                  _text(SOURCES, src), _text(comps, c), value, _text(comments, note))  # fmt: skip
+    for part in _slices(len(e)):  # to the scale's steps, in place
+        v = value[part]
+        v -= low
+        v /= step
+        np.round(v, out=v)
+        v *= step
+        v += low
+        np.clip(v, low, high, out=v)
+    return value
+
+
+def _notes(value: Array, seen: Array, rng: Rng) -> Array:
+    """A comment code for about 3% of the observed ratings (PRAISE, then DEVELOP); -1 for none."""
+    pick = rng.integers(0, 1 << 30, len(value))
+    note = np.empty(len(value), np.int8)
+    for part in _slices(len(value)):
+        praise = pick[part] % len(PRAISE)
+        note[part] = np.where(value[part] >= 3.5, praise, len(PRAISE) + pick[part] % len(DEVELOP))
+    del pick
+    chance = rng.random(len(value))
+    note[~(seen & (chance < 0.03))] = -1
+    return note
+
+
+def _slices(total: int, size: int = 1 << 22) -> list[slice]:
+    """Consecutive slices of `size` rows: per-row arithmetic on a slice keeps temporaries small."""
+    return [slice(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def _categorical(codes: Array, labels: tuple[str, ...] | Array) -> pd.Categorical:
+    """Labels by codes (-1: the last) as categories, as `astype("category")` makes them."""
+    texts = np.asarray(labels, dtype=object)
+    used = np.zeros(len(texts), bool)
+    used[codes] = True
+    kept = np.flatnonzero(used)
+    kept = kept[np.argsort(texts[kept], kind="stable")]
+    # The code type pandas picks for this many categories, so it keeps ours uncopied.
+    recode: NDArray[np.signedinteger[Any]] = np.full(len(texts), -1, _code_type(len(kept)))
+    recode[kept] = np.arange(len(kept))
+    return pd.Categorical.from_codes(recode[codes], categories=pd.Index(texts[kept], dtype=str))
+
+
+def _code_type(count: int) -> type[np.signedinteger[Any]]:
+    """The smallest integer type for codes 0..count-1 (and -1), as pandas picks for categories."""
+    return next((t for t in (np.int8, np.int16, np.int32) if count < np.iinfo(t).max), np.int64)
 
 
 def _kpis(world: _World, rng: Rng) -> pd.DataFrame:

@@ -99,12 +99,13 @@ def assess_records(
     """
     # A quarter counts once someone has been observed in it: a sent-out, unanswered quarter
     # with only empty ratings must not become "the latest" and leave everyone without evidence.
-    observed = records.ratings.dropna(subset=["rating"])
-    available = sorted(observed["period"].astype(str).unique(), key=periods.to_ordinal)
+    rated = records.ratings["rating"].notna().to_numpy()
+    observed = records.ratings.loc[rated, ["period", "source"]]
+    available = sorted(map(str, observed["period"].unique()), key=periods.to_ordinal)
     # By default, the latest quarter others have rated: self-assessments sent in before the
     # managers' forms must not make an all-but-empty quarter "the latest".
-    by_others = observed.loc[observed["source"].astype(str) != "self", "period"].astype(str)
-    latest = max(by_others.unique(), key=periods.to_ordinal, default=None)
+    by_others = observed.loc[(observed["source"] != "self").to_numpy(), "period"]
+    latest = max(map(str, by_others.unique()), key=periods.to_ordinal, default=None)
     period = _choose_period(period or latest, available)
     target = target or rubric.readiness.target_role
     if target not in framework.role_ids:
@@ -214,7 +215,8 @@ def _until(table: pd.DataFrame, end: int) -> pd.DataFrame:
     """Rows of quarters up to and including the reviewed one: later data never leaks in."""
     if table.empty:
         return table
-    return table[(periods.ordinals(table["period"].astype(str)) <= end).to_numpy()]
+    kept = (periods.ordinals(table["period"]) <= end).to_numpy()
+    return table if kept.all() else table[kept]  # the usual review is of the latest quarter
 
 
 def people_at(people: pd.DataFrame, roles: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -340,7 +342,7 @@ def _coverage_warnings(
     """People rated before but not in the reviewed quarter: shown, never silently dropped."""
     seen = set(scores.loc[scores["period"] == period, "employee_id"].astype(str))
     # People never rated at all are already warned about by the records.
-    ever = set(ratings["employee_id"].astype(str).unique())
+    ever = set(map(str, ratings["employee_id"].unique()))  # distinct first: millions of rows
     missing = sorted((set(people["employee_id"]) & ever) - seen)
     return tuple(
         Problem("ratings", None, employee, f"no ratings or KPIs in {period}")

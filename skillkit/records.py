@@ -3,7 +3,10 @@
 Column types, the same in every frame: ids and text are pandas' nullable ``string`` dtype, with ""
 for an empty team, comment or attribute and <NA> for an empty manager_id; hire_date and role_start
 are ``datetime64[ns]`` (NaT when empty); rating and value are ``float64`` (a NaN rating means "not
-observed"). Every frame is sorted explicitly and has a fresh RangeIndex.
+observed"). The key columns of ratings (period, employee_id, rater_id, source, competency) and
+KPIs (period, employee_id, kpi) are ``category``, categories sorted, none unused: those tables
+have millions of rows and every step groups by their keys. Every frame is sorted explicitly and
+has a fresh RangeIndex.
 
 Validation is vectorised: checks run on the distinct values of each column (see `tabular`), and
 Problem objects are built only for the rows that fail.
@@ -35,6 +38,7 @@ from skillkit.record_checks import (
 
 _NUMBERS = frozenset({"rating", "value"})
 _NA_WHEN_EMPTY = frozenset({"manager_id"})
+_CODED_KEYS = frozenset({"ratings", "kpis"})  # tables whose key columns stay categorical
 REJECTED_COLUMNS = ("file", "line", "column", "reason", "row")
 
 
@@ -190,12 +194,17 @@ def _typed(kind: Kind, sheet: Sheet | None, extras: Iterable[str] = ()) -> pd.Da
     order = np.lexsort(keys) if keys else np.arange(size)
     columns: dict[str, Any] = {}
     for name in (*kind.columns, *extras):
+        coded = kind.name in _CODED_KEYS and name in kind.sort
         if name not in frame.columns:
-            columns[name] = _blank(name, size)
+            columns[name] = _blank(name, size, coded)
             continue
         column = frame[name].take(order)
         if name in _NUMBERS:
             columns[name] = tabular.numbers(column)[0]
+        elif coded:
+            # Millions of rows, a few thousand distinct keys: kept as categories, which every
+            # group-by downstream needs anyway, instead of a string per cell.
+            columns[name] = column.cat.remove_unused_categories().array
         elif name in DATES:
             columns[name] = tabular.dates(column)[0]
         else:
@@ -203,8 +212,10 @@ def _typed(kind: Kind, sheet: Sheet | None, extras: Iterable[str] = ()) -> pd.Da
     return pd.DataFrame(columns, index=pd.RangeIndex(size), copy=False)
 
 
-def _blank(name: str, size: int) -> pd.Series:
-    """An absent optional column: NaN, NaT, <NA> or ""."""
+def _blank(name: str, size: int, coded: bool = False) -> pd.Series:
+    """An absent optional column: NaN, NaT, <NA>, "" or (`coded`) an empty category."""
+    if coded:
+        return pd.Series(pd.Categorical([""] * size, categories=pd.Index([""] if size else [])))
     if name in _NUMBERS:
         return pd.Series(np.full(size, np.nan))
     if name in DATES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,7 +89,9 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     """
     # Categorical keys: every groupby below then works on small integer codes, not strings.
     keys = [*CELL, "source", "rater_id"]
-    observed = ratings.dropna(subset=["rating"]).astype({k: "category" for k in keys})
+    values = ["rating", "calibrated"] if "calibrated" in ratings else ["rating"]
+    rated = ratings["rating"].notna().to_numpy()
+    observed = ratings.loc[rated, [*keys, *values]].astype({k: "category" for k in keys})
     if "calibrated" not in observed:
         observed = observed.assign(calibrated=observed["rating"])
     others = observed[observed["source"] != "self"]
@@ -125,9 +128,7 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     sigma = pd.Series(dtype="float64") if others.empty else rater_sigma(others, "calibrated")
     combined = combined.reset_index()
     combined["sigma"] = _per_category(combined["competency"], sigma, DEFAULT_SIGMA)
-    for key in CELL:
-        combined[key] = _text(combined[key])
-    return combined
+    return combined  # keys stay categorical: `score` joins on their codes
 
 
 def _per_category(keys: pd.Series, values: pd.Series, missing: float) -> np.ndarray:
@@ -142,11 +143,12 @@ def _per_category(keys: pd.Series, values: pd.Series, missing: float) -> np.ndar
 
 
 def _text(keys: pd.Series) -> pd.Series:
-    """A categorical key column as text, converting each category once."""
-    if not isinstance(keys.dtype, pd.CategoricalDtype) or keys.isna().any():
+    """A categorical key column as text (missing stays missing), converting each category once."""
+    if not isinstance(keys.dtype, pd.CategoricalDtype):
         return keys.astype(str)
     categories = pd.Index(keys.cat.categories).astype(str)
-    return pd.Series(categories.take(keys.cat.codes.to_numpy()), index=keys.index)
+    text = categories.take(keys.cat.codes.to_numpy(), allow_fill=True, fill_value=None)
+    return pd.Series(text, index=keys.index)
 
 
 def score(
@@ -166,26 +168,59 @@ def score(
         ratings = ratings.assign(calibrated=calibration.adjust(ratings))
     combined = combine_sources(ratings, rubric)
     evidence_kpi = kpi_evidence(kpis, rubric)
+    # One categorical dtype per key, shared by every table joined below: the joins, the
+    # de-duplication and the sort then run on integer codes, not on millions of strings.
+    dtypes = _key_dtypes([combined, evidence_kpi, roles], framework)
+    combined, evidence_kpi = (_coded(frame, dtypes) for frame in (combined, evidence_kpi))
     present = pd.concat(
         [combined[["period", "employee_id"]], evidence_kpi[["period", "employee_id"]]]
+    ).drop_duplicates()
+    competencies = pd.DataFrame(
+        {"competency": pd.Categorical(framework.competency_ids, dtype=dtypes["competency"])}
     )
-    present = present.astype(str).drop_duplicates()
-    grid = present.merge(pd.DataFrame({"competency": list(framework.competency_ids)}), how="cross")
-    for frame in (combined, evidence_kpi):
-        frame[CELL] = frame[CELL].astype(str)
+    grid = present.merge(competencies, how="cross")
     table = grid.merge(combined, on=CELL, how="left").merge(evidence_kpi, on=CELL, how="left")
     table = _blend(table, rubric)
-    targets = _targets(framework)
-    table = table.merge(
-        roles.astype({"period": str, "employee_id": str}), on=["period", "employee_id"], how="left"
-    )
+    targets = _coded(_targets(framework), dtypes)
+    table = table.merge(_coded(roles, dtypes), on=["period", "employee_id"], how="left")
     table = table.merge(targets, on=["role", "competency"], how="left")
     table["gap"] = (table["target_level"] - table["level"]).astype("Int64")
-    order = {c: i for i, c in enumerate(framework.competency_ids)}
-    table["_order"] = table["competency"].map(order)
     table["_ordinal"] = periods.ordinals(table["period"])
-    table = table.sort_values(["_ordinal", "employee_id", "_order"]).drop(columns=["_order"])
+    # Categories are sorted, so codes sort as the text does; competencies in framework order.
+    place = {c: i for i, c in enumerate(framework.competency_ids)}
+    order = np.array([place.get(c, len(place)) for c in dtypes["competency"].categories])
+    rows = np.lexsort(
+        (
+            order[table["competency"].cat.codes.to_numpy()],
+            table["employee_id"].cat.codes.to_numpy(),
+            table["_ordinal"].to_numpy(),
+        )
+    )
+    table = table.take(rows)
+    table = table.assign(**{key: _text(table[key]) for key in [*CELL, "role"]})
     return table.reset_index(drop=True)
+
+
+def _key_dtypes(frames: list[pd.DataFrame], framework: Framework) -> dict[str, pd.CategoricalDtype]:
+    """Sorted categories of every key in `frames` (and the framework's competencies and roles)."""
+
+    def distinct(key: str) -> set[str]:
+        return {str(v) for frame in frames if key in frame for v in frame[key].dropna().unique()}
+
+    def dtype(values: Iterable[str]) -> pd.CategoricalDtype:
+        return pd.CategoricalDtype(pd.Index(sorted(values), dtype=object))
+
+    return {
+        "period": dtype(distinct("period")),
+        "employee_id": dtype(distinct("employee_id")),
+        "competency": dtype({*framework.competency_ids, *distinct("competency")}),
+        "role": dtype({*framework.role_ids, *distinct("role")}),
+    }
+
+
+def _coded(frame: pd.DataFrame, dtypes: dict[str, pd.CategoricalDtype]) -> pd.DataFrame:
+    """`frame` with its key columns in the shared categorical dtypes (unknown values: NaN)."""
+    return frame.assign(**{key: frame[key].astype(dtypes[key]) for key in dtypes if key in frame})
 
 
 def _blend(table: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from skillkit import demo
+from skillkit.csv_text import csv_text
 from skillkit.framework import Framework
 from skillkit.periods import to_ordinal
 from skillkit.pipeline import record_rules
@@ -94,6 +95,25 @@ def test_values_are_what_a_csv_holds(agency: dict[str, pd.DataFrame]) -> None:
     assert people["hire_date"].ne("").all()
 
 
+def test_the_ratings_text_is_categorical_as_astype_category_makes_it(
+    agency: dict[str, pd.DataFrame],
+) -> None:
+    # Tens of millions of rating rows at 100,000 people: their text as categories (the values
+    # used, sorted), the other tables' as str; either way a CSV holds the same text.
+    ratings = agency["ratings"]
+    text = [c for c in ratings.columns if c != "rating"]
+    assert all(isinstance(ratings[c].dtype, pd.CategoricalDtype) for c in text)
+    assert ratings["period"].cat.codes.dtype == np.int8
+    plain = ratings.astype(dict.fromkeys(text, str))
+    pd.testing.assert_frame_equal(plain.astype(dict.fromkeys(text, "category")), ratings)
+    assert ratings.to_csv(index=False) == plain.to_csv(index=False)
+    assert csv_text(ratings) == csv_text(plain)  # as `skillkit demo` writes it
+    assert "" in ratings["comment"].cat.categories  # no comment: an empty cell
+    for name in ("people", "kpis", "promotions"):
+        frame = agency[name]
+        assert all(frame[c].dtype == "str" for c in frame.columns if c != "value"), name
+
+
 def test_frames_are_sorted(agency: dict[str, pd.DataFrame]) -> None:
     assert agency["people"]["employee_id"].is_monotonic_increasing
     for name in ("ratings", "kpis"):
@@ -123,7 +143,8 @@ def test_raters_stand_in_the_right_relation(agency: dict[str, pd.DataFrame]) -> 
     people = agency["people"].set_index("employee_id")
     ratings = agency["ratings"]
     self_rows = ratings[ratings["source"] == "self"]
-    assert (self_rows["rater_id"] == self_rows["employee_id"]).all()
+    # Categorical ids with their own categories each: compared as text.
+    assert (self_rows["rater_id"].astype(str) == self_rows["employee_id"].astype(str)).all()
     by_manager = ratings[ratings["source"] == "manager"]
     assert (by_manager["rater_id"].to_numpy() == people.loc[by_manager["employee_id"], "manager_id"]
             .to_numpy()).all()  # fmt: skip
@@ -131,7 +152,7 @@ def test_raters_stand_in_the_right_relation(agency: dict[str, pd.DataFrame]) -> 
     managers = people.loc[by_report["rater_id"], "manager_id"].to_numpy()
     assert (managers == by_report["employee_id"].to_numpy()).all()
     peers = ratings[ratings["source"] == "peer"]
-    assert (peers["rater_id"] != peers["employee_id"]).all()
+    assert (peers["rater_id"].astype(str) != peers["employee_id"].astype(str)).all()
     same_team = people.loc[peers["rater_id"], "team"].to_numpy()
     assert (same_team == people.loc[peers["employee_id"], "team"].to_numpy()).all()
     assert set(ratings["source"]) == {"self", "manager", "peer", "direct_report", "client"}

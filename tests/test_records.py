@@ -123,8 +123,11 @@ def test_ratings_are_typed_and_sorted_by_period_employee_competency_source_rater
     assert ratings["rating"].dtype == np.float64
     np.testing.assert_array_equal(ratings["rating"], [5.0, 3.5, 3.0, 4.0, np.nan, 4.5])
     assert ratings["comment"].tolist() == ["", "", "", "", "not observed", "Clear, concise"]
-    for column in ("period", "employee_id", "rater_id", "source", "competency", "comment"):
-        assert ratings[column].dtype == "string", column
+    # Keys are categories, sorted, none unused; free text is a string per row.
+    for column in keys:
+        assert ratings[column].dtype == "category", column
+        assert list(ratings[column].cat.categories) == sorted(set(ratings[column])), column
+    assert ratings["comment"].dtype == "string"
     assert ratings.index.equals(pd.RangeIndex(6))
 
 
@@ -159,7 +162,7 @@ def test_absent_optional_files_give_empty_typed_frames(tmp_path: Path) -> None:
     assert list(records.promotions.columns) == ["employee_id", "period", "from_role", "to_role"]
     assert len(records.kpis) == len(records.promotions) == 0
     assert records.kpis["value"].dtype == np.float64
-    assert records.kpis["kpi"].dtype == "string"
+    assert records.kpis["kpi"].dtype == "category"
     assert records.people["team"].tolist() == ["", ""]
     assert records.people["manager_id"].isna().all()
     assert records.people["hire_date"].dtype == "datetime64[ns]"
