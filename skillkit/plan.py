@@ -31,8 +31,8 @@ def what_it_takes(
     Every gate below target must reach it and nothing may stay more than `max_levels_below`
     short (the floor): those moves are forced. Coverage then takes the subset of the other
     competencies below target, raised to target, that moves the fewest competencies in all;
-    ties go to the largest weight moved, then to the shortest projected time. Every subset is
-    tried (ten competencies make 1,024), for all people at once.
+    ties go to the largest weight moved, then to the shortest projected time. Every subset of
+    a person's candidates is tried (ten make 1,024), for all people at once.
     """
     observed = latest["level"].notna().groupby(latest["employee_id"]).transform("any")
     c = latest[observed.astype(bool)].copy()
@@ -81,28 +81,63 @@ def _cover(c: pd.DataFrame, forced: pd.Series, rule: ReadinessRule) -> np.ndarra
     base_time = grid(np.where(c["gate"] & ~c["met"], c["to_target"], 0.0), 0.0).max(axis=1)
     total = weight.sum(axis=1)
     shortfall = rule.min_coverage * total - (weight * counted).sum(axis=1) - 1e-9
-    masks = ((np.arange(2**width)[:, None] >> np.arange(width)) & 1).astype(bool)  # subsets
+    candidate = ~counted
     chosen = np.zeros((len(starts), width), dtype=bool)
-    for block in range(0, len(starts), 500):  # people per block: masks × people × slots
-        part = slice(block, block + 500)
-        allowed = ~counted[part][:, None, :] | ~masks[None, :, :]
-        valid = allowed.all(axis=2) & (
-            (weight[part][:, None, :] * masks[None]).sum(axis=2) >= shortfall[part][:, None]
-        )
-        moved = masks[None] | is_forced[part][:, None, :]
-        count = moved.sum(axis=2)
-        weight_moved = (weight[part][:, None, :] * moved).sum(axis=2)
-        time = np.maximum(
-            np.where(masks[None], to_target[part][:, None, :], to_floor[part][:, None, :]).max(
-                axis=2
-            ),
-            base_time[part][:, None],
-        )
-        # Lexicographic: fewest moves, then the largest weight moved, then the shortest time.
-        key = np.where(valid, count * 1e12 - weight_moved * 1e6 + np.minimum(time, 1e5), np.inf)
-        best = key.argmin(axis=1)
-        chosen[part] = masks[best] & np.isfinite(key[np.arange(len(best)), best])[:, None]
+    # Covered already: the empty set wins (fewest moves; a forced move to target is never
+    # quicker than to the floor), so only the people short of coverage are searched, and
+    # each only over the subsets of their own candidates: 2^k subsets for k candidates
+    # instead of 2^width. Subsets keep the order of their bits, so ties break as before.
+    short = shortfall > 0
+    sizes = candidate.sum(axis=1)
+    for k in np.unique(sizes[short]).tolist():
+        people_k = np.flatnonzero(short & (sizes == k))
+        # The k candidate slots of each person, in slot order.
+        slots = np.argsort(~candidate[people_k], axis=1, kind="stable")[:, :k]
+        bits = ((np.arange(2**k)[:, None] >> np.arange(k)) & 1).astype(bool)  # 2^k × k
+        for block in range(0, len(people_k), 500):  # people per block: subsets × people × slots
+            who = people_k[block : block + 500]
+            masks = np.zeros((len(who), 2**k, width), dtype=bool)
+            masks[
+                np.arange(len(who))[:, None, None],
+                np.arange(2**k)[None, :, None],
+                slots[block : block + 500][:, None, :],
+            ] = bits[None]
+            chosen[who] = _best_subset(
+                masks,
+                weight[who],
+                is_forced[who],
+                to_target[who],
+                to_floor[who],
+                base_time[who],
+                shortfall[who],
+            )
     return chosen[row, slot]
+
+
+def _best_subset(
+    masks: np.ndarray,
+    weight: np.ndarray,
+    is_forced: np.ndarray,
+    to_target: np.ndarray,
+    to_floor: np.ndarray,
+    base_time: np.ndarray,
+    shortfall: np.ndarray,
+) -> np.ndarray:
+    """Per person, the subset (people × subsets × slots) that covers with the fewest moves."""
+    valid = (weight[:, None, :] * masks).sum(axis=2) >= shortfall[:, None]
+    moved = masks | is_forced[:, None, :]
+    count = moved.sum(axis=2)
+    weight_moved = (weight[:, None, :] * moved).sum(axis=2)
+    time = np.maximum(
+        np.where(masks, to_target[:, None, :], to_floor[:, None, :]).max(axis=2),
+        base_time[:, None],
+    )
+    # Lexicographic: fewest moves, then the largest weight moved, then the shortest time.
+    key = np.where(valid, count * 1e12 - weight_moved * 1e6 + np.minimum(time, 1e5), np.inf)
+    best = key.argmin(axis=1)
+    people = np.arange(len(best))
+    found: np.ndarray = masks[people, best] & np.isfinite(key[people, best])[:, None]
+    return found
 
 
 def _quarters(required: pd.Series, score: pd.Series, slope: pd.Series, rubric: Rubric) -> pd.Series:

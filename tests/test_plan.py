@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from skillkit.plan import what_it_takes
+from skillkit.plan import _cover, what_it_takes
 from skillkit.rubric import ReadinessRule, Rubric
 
 
@@ -71,3 +73,50 @@ def test_a_floor_move_is_not_taken_past_the_floor_when_another_move_is_needed_an
     moves = dict(zip(plan["competency"], plan["required_level"], strict=True))
     assert moves == {"f": 3, "h": 4}
     assert plan.set_index("competency")["quarters_needed"].to_dict() == {"f": 8.0, "h": 2.0}
+
+
+def every_subset(c: pd.DataFrame, forced: pd.Series, rule: ReadinessRule) -> np.ndarray:
+    """The specification of `_cover`: try every subset of every person's slots, pick by key."""
+    chosen = np.zeros(len(c), dtype=bool)
+    for _, person in c.groupby("employee_id", sort=False):
+        rows = person.index.to_numpy()
+        weight = person["weight"].to_numpy(dtype="float64")
+        counted = (person["met"] | person["gate"]).to_numpy()
+        must = forced[rows].to_numpy()
+        to_target = person["to_target"].to_numpy(dtype="float64")
+        to_floor = np.where(must, person["to_floor"], 0.0)
+        base = np.where(person["gate"] & ~person["met"], to_target, 0.0).max()
+        short = rule.min_coverage * weight.sum() - weight[counted].sum() - 1e-9
+        best, best_key = None, np.inf
+        for bits in range(2 ** len(rows)):  # in order: the first of equal keys wins
+            mask = ((bits >> np.arange(len(rows))) & 1).astype(bool)
+            if (mask & counted).any() or (weight * mask).sum() < short:
+                continue
+            moved = mask | must
+            time = max(np.where(mask, to_target, to_floor).max(), base)
+            key = moved.sum() * 1e12 - (weight * moved).sum() * 1e6 + min(time, 1e5)
+            if key < best_key:
+                best, best_key = mask, key
+        if best is not None:
+            chosen[rows] = best
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_search_picks_what_trying_every_subset_picks(seed: int) -> None:
+    # Many people, ties on purpose (weights and times from short lists), some slots forced.
+    rng = np.random.default_rng(seed)
+    people, width = 300, 7
+    c = pd.DataFrame(
+        {
+            "employee_id": np.repeat([f"E{i:03d}" for i in range(people)], width),
+            "weight": rng.choice([1.0, 1.0, 1.5, 2.0], people * width),
+            "met": rng.random(people * width) < 0.4,
+            "gate": rng.random(people * width) < 0.2,
+            "to_target": rng.choice([1.0, 2.0, 4.0, np.inf], people * width),
+        }
+    )
+    c["to_floor"] = np.minimum(c["to_target"], rng.choice([1.0, 2.0], people * width))
+    forced = pd.Series(~c["met"] & (rng.random(people * width) < 0.15))
+    rule = ReadinessRule(min_coverage=float(rng.choice([0.6, 0.8, 0.9])), max_levels_below=1)
+    np.testing.assert_array_equal(_cover(c, forced, rule), every_subset(c, forced, rule))
