@@ -73,8 +73,10 @@ def kpi_evidence(kpis: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
 
 def rater_sigma(others: pd.DataFrame, value: str = "rating") -> pd.Series:
     """Per competency, the pooled spread of raters around each cell's mean (for intervals)."""
-    cell_mean = others.groupby(CELL, observed=True)[value].transform("mean")
-    cell_n = others.groupby(CELL, observed=True)[value].transform("size")
+    cell = others["_cell"] if "_cell" in others else _cell_key(others)
+    cells = others.groupby(cell)
+    cell_mean = cells[value].transform("mean")
+    cell_n = cells[value].transform("size")
     resid = others.assign(sq=(others[value] - cell_mean) ** 2, dof=(cell_n - 1) / cell_n)
     pooled = resid.groupby("competency", observed=True)[["sq", "dof"]].sum()
     sigma = (pooled["sq"] / pooled["dof"].where(pooled["dof"] > 0)) ** 0.5
@@ -87,23 +89,30 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     Both the ratings as given (`rating`) and as calibrated (`calibrated`, when present) are
     combined in the same pass; the interval reflects the calibrated spread.
     """
-    # Categorical keys: every groupby below then works on small integer codes, not strings.
     keys = [*CELL, "source", "rater_id"]
     values = ["rating", "calibrated"] if "calibrated" in ratings else ["rating"]
     rated = ratings["rating"].notna().to_numpy()
     observed = ratings.loc[rated, [*keys, *values]].astype({k: "category" for k in keys})
     if "calibrated" not in observed:
         observed = observed.assign(calibrated=observed["rating"])
-    others = observed[observed["source"] != "self"]
+    # Each cell as one integer made from the category codes, in the keys' order: the group-bys
+    # below run on that one column instead of recoding three categorical columns every time.
+    observed["_cell"] = _cell_key(observed)
+    n_sources = len(observed["source"].cat.categories)
+    observed["_cell_source"] = observed["_cell"] * n_sources + observed["source"].cat.codes
+    is_self = (observed["source"] == "self").to_numpy()
+    others = observed[~is_self]
     weights = pd.Series(rubric.sources, dtype="float64")
-    groups = others.groupby([*CELL, "source"], observed=True)
+    groups = others.groupby("_cell_source")
     by_source = pd.DataFrame(
         {
             "raw": groups["rating"].mean(),
             "mean": groups["calibrated"].mean(),
             "size": groups["rating"].size(),
         }
-    ).reset_index()
+    )
+    by_source["_cell"] = by_source.index.to_numpy() // n_sources
+    by_source["source"] = _from_codes(by_source.index.to_numpy() % n_sources, observed["source"])
     by_source["w"] = _per_category(by_source["source"], weights, 0.0)
     by_source = by_source[by_source["w"] > 0]
     by_source["wm"] = by_source["w"] * by_source["mean"]
@@ -111,7 +120,7 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     by_source["w2n"] = by_source["w"] ** 2 / by_source["size"]
     by_source["n_manager"] = np.where(by_source["source"] == "manager", by_source["size"], 0)
     columns = ["w", "wm", "wraw", "w2n", "n_manager"]
-    cells = by_source.groupby(CELL, observed=True)[columns].sum()
+    cells = by_source.groupby("_cell")[columns].sum()
     combined = pd.DataFrame(
         {
             "rating_score": cells["wm"] / cells["w"],
@@ -120,15 +129,53 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
             "n_manager": cells["n_manager"].astype("int64"),
         }
     )
-    combined["n_raters"] = others.groupby(CELL, observed=True)["rater_id"].nunique()
-    selves = observed[observed["source"] == "self"]
+    combined["n_raters"] = _distinct_raters(others)
+    selves = observed[is_self]
     combined = combined.join(
-        selves.groupby(CELL, observed=True)["rating"].mean().rename("self_rating"), how="outer"
+        selves.groupby("_cell")["rating"].mean().rename("self_rating"), how="outer"
     )
     sigma = pd.Series(dtype="float64") if others.empty else rater_sigma(others, "calibrated")
-    combined = combined.reset_index()
+    combined = pd.concat(
+        [_cell_keys(combined.index, observed), combined.reset_index(drop=True)], axis=1
+    )
     combined["sigma"] = _per_category(combined["competency"], sigma, DEFAULT_SIGMA)
     return combined  # keys stay categorical: `score` joins on their codes
+
+
+def _cell_key(ratings: pd.DataFrame) -> np.ndarray:
+    """Each row's cell (period, employee, competency) as one int64, ordered as the keys are."""
+    key = np.zeros(len(ratings), dtype=np.int64)
+    for column in CELL:
+        codes = ratings[column].astype("category").cat
+        key = key * len(codes.categories) + codes.codes.to_numpy()
+    return key
+
+
+def _cell_keys(cells: pd.Index, ratings: pd.DataFrame) -> pd.DataFrame:
+    """The categorical key columns of cells numbered by `_cell_key` over `ratings`."""
+    columns, rest = {}, cells.to_numpy(dtype=np.int64)
+    for column in reversed(CELL):
+        rest, codes = np.divmod(rest, len(ratings[column].cat.categories))
+        columns[column] = _from_codes(codes, ratings[column])
+    return pd.DataFrame({column: columns[column] for column in CELL})
+
+
+def _from_codes(codes: np.ndarray, like: pd.Series) -> pd.Categorical:
+    """Codes into the categories of the categorical column `like`."""
+    return pd.Categorical.from_codes(codes, categories=like.cat.categories)
+
+
+def _distinct_raters(others: pd.DataFrame) -> pd.Series:
+    """Per cell, how many different raters rated it (one may rate under two sources)."""
+    n_raters = len(others["rater_id"].cat.categories)
+    rater = others["rater_id"].cat.codes.to_numpy()
+    # Sorted rather than hashed: millions of distinct pairs, already nearly in order.
+    pairs = np.sort(others["_cell"].to_numpy() * n_raters + rater)
+    if not len(pairs):
+        return pd.Series(dtype="int64")
+    cell = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] // n_raters
+    starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+    return pd.Series(np.diff(np.r_[starts, len(cell)]), index=cell[starts], dtype="int64")
 
 
 def _per_category(keys: pd.Series, values: pd.Series, missing: float) -> np.ndarray:
