@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -36,14 +37,21 @@ _QUOTE_WHEN = _quote_marks()
 
 def csv_text(table: pd.DataFrame) -> str:
     """`table.to_csv(index=False, lineterminator="\\n")`, written column by column."""
+    return "".join(csv_chunks(table))
+
+
+def csv_chunks(table: pd.DataFrame, rows: int = 1_000_000) -> Iterator[str]:
+    """The same text in pieces of up to `rows` rows, header first: for tables too big to hold
+    as one string and its rows at once (42 million ratings at 100,000 people)."""
     if table.shape[1] < 2 or not table.columns.is_unique or not _plain(table):
         # One column: csv.writer quotes a lone empty field; dates have pandas' own formats.
-        return table.to_csv(index=False, lineterminator="\n")
-    header = ",".join(_quoted([str(name) for name in table.columns]))
-    if table.empty:
-        return header + "\n"
-    columns = [_quoted(_formatted(table[name])) for name in table.columns]
-    return header + "\n" + "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
+        yield table.to_csv(index=False, lineterminator="\n")
+        return
+    yield ",".join(_quoted([str(name) for name in table.columns])) + "\n"
+    for start in range(0, len(table), rows):
+        part = table.iloc[start : start + rows]
+        columns = [_quoted(_formatted(part[name])) for name in part.columns]
+        yield "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
 
 
 def _plain(table: pd.DataFrame) -> bool:
