@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from skillkit.framework import Framework
 from skillkit.models import Lang
 from skillkit.report.i18n import REASONS, UI, WITHHELD, number, percent
 from skillkit.report.i18n import quarters as spell_quarters
-from skillkit.report.values import optional_float
+from skillkit.report.values import optional_float, optional_int
 from skillkit.rubric import Rubric
 
 
@@ -21,24 +24,27 @@ def reason_texts(
     names = {c.id: c.name(lang) for c in framework.competencies}
     kpis = {k.id: k.name(lang) for k in rubric.kpis}
     min_raters = rubric.evidence.min_non_self
-    rows = list(
-        zip(
-            reasons["rule"],
-            reasons["competency"],
-            reasons["kpi"],
-            reasons["value"],
-            reasons["required"],
-            reasons["extra"],
-            strict=True,
-        )
+    columns = ["rule", "competency", "kpi", "value", "required", "extra"]
+    return _worded_once(
+        reasons, columns, lambda row: _reason_text(row, names, kpis, min_raters, lang)
     )
-    # Few distinct reasons recur across thousands of people: word each one once.
-    said: dict[tuple[object, ...], str] = {}
-    for row in rows:
-        if row not in said:
-            said[row] = _reason_text(row, names, kpis, min_raters, lang)
-    texts = [said[row] for row in rows]
-    return pd.Series(texts, index=reasons.index, dtype="object")
+
+
+def _worded_once(
+    table: pd.DataFrame, columns: list[str], word: Callable[[tuple[object, ...]], str]
+) -> pd.Series:
+    """`word(row)` for each row of `table[columns]` (index kept), called once per distinct row.
+
+    Few distinct reasons and steps recur across thousands of people. Rows are matched as
+    pandas matches them, missing values alike (a dict of tuples would not: NaN != NaN).
+    """
+    if table.empty:
+        return pd.Series([], index=table.index, dtype="object")
+    keys = table[columns]
+    group = keys.groupby(columns, dropna=False, sort=False).ngroup().to_numpy()
+    distinct = keys.drop_duplicates()  # first appearances, in the order ngroup numbers them
+    said = np.array([word(row) for row in distinct.itertuples(index=False, name=None)], object)
+    return pd.Series(said[group], index=table.index, dtype="object")
 
 
 def _reason_text(
@@ -81,24 +87,22 @@ def plan_texts(plan: pd.DataFrame, framework: Framework, lang: Lang, horizon: in
     """One line per plan row: 'Motivation: level 3 → 4 (in about 2 quarters ...)'."""
     names = {c.id: c.name(lang) for c in framework.competencies}
     ui = UI[lang]
-    texts = []
-    for comp, level, required, needed in zip(
-        plan["competency"],
-        plan["level"],
-        plan["required_level"],
-        plan["quarters_needed"],
-        strict=True,
-    ):
-        shown = ui["unknown_level"] if pd.isna(level) else str(int(level))
-        line = ui["from_to"].format(
-            competency=names.get(comp, comp), level=shown, required=int(required)
+
+    def line(row: tuple[object, ...]) -> str:
+        comp, level, required, needed = row
+        known = optional_int(level)
+        shown = ui["unknown_level"] if known is None else str(known)
+        text = ui["from_to"].format(
+            competency=names.get(str(comp), comp), level=shown, required=optional_int(required)
         )
+        steps = float(cast(float, needed))
         pace = (
             ui["no_progress"]
-            if not math.isfinite(needed)
+            if not math.isfinite(steps)
             else ui["beyond"].format(n=spell_quarters(horizon, lang))
-            if needed > horizon
-            else ui["in_quarters"].format(n=spell_quarters(int(needed), lang))
+            if steps > horizon
+            else ui["in_quarters"].format(n=spell_quarters(int(steps), lang))
         )
-        texts.append(f"{line} ({pace})")
-    return pd.Series(texts, index=plan.index, dtype="object")
+        return f"{text} ({pace})"
+
+    return _worded_once(plan, ["competency", "level", "required_level", "quarters_needed"], line)
