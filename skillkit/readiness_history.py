@@ -50,7 +50,7 @@ def _bands_at(a: Assessment, period: str) -> pd.DataFrame:
     roles = roles_by_period(records.people, records.promotions, list(covered))
     people = people_at(records.people, roles, period)
     scores = a.scores[a.scores["_ordinal"] <= end]
-    kpis = a.kpis[(periods.ordinals(a.kpis["period"].astype(str)) <= end).to_numpy()]
+    kpis = a.kpis[(periods.ordinals(a.kpis["period"]) <= end).to_numpy()]
     readiness = assess(
         scores,
         scoring.trends(scores, period, a.rubric.trend_quarters),

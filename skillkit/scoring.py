@@ -71,14 +71,20 @@ def kpi_evidence(kpis: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     return (sums["weighted"] / sums["kpi_w"]).rename("kpi_score").reset_index()
 
 
-def rater_sigma(others: pd.DataFrame, value: str = "rating") -> pd.Series:
-    """Per competency, the pooled spread of raters around each cell's mean (for intervals)."""
-    cell = others["_cell"] if "_cell" in others else _cell_key(others)
-    cells = others.groupby(cell)
-    cell_mean = cells[value].transform("mean")
-    cell_n = cells[value].transform("size")
-    resid = others.assign(sq=(others[value] - cell_mean) ** 2, dof=(cell_n - 1) / cell_n)
-    pooled = resid.groupby("competency", observed=True)[["sq", "dof"]].sum()
+def _rater_sigma(
+    values: np.ndarray, cell: np.ndarray, competency: np.ndarray, competencies: pd.Index
+) -> pd.Series:
+    """Per competency, the pooled spread of raters around each cell's mean (for intervals).
+
+    `values` are the other raters' (calibrated) ratings, `cell` their cells, `competency`
+    their competencies' codes into `competencies`.
+    """
+    cells = pd.Series(values).groupby(cell)
+    cell_mean = cells.transform("mean").to_numpy()
+    cell_n = cells.transform("size").to_numpy()
+    resid = pd.DataFrame({"sq": (values - cell_mean) ** 2, "dof": (cell_n - 1) / cell_n})
+    pooled = resid.groupby(competency).sum()
+    pooled.index = competencies[pooled.index.to_numpy()]
     sigma = (pooled["sq"] / pooled["dof"].where(pooled["dof"] > 0)) ** 0.5
     return sigma.fillna(DEFAULT_SIGMA).clip(lower=MIN_SIGMA)
 
@@ -89,30 +95,28 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     Both the ratings as given (`rating`) and as calibrated (`calibrated`, when present) are
     combined in the same pass; the interval reflects the calibrated spread.
     """
-    keys = [*CELL, "source", "rater_id"]
-    values = ["rating", "calibrated"] if "calibrated" in ratings else ["rating"]
-    rated = ratings["rating"].notna().to_numpy()
-    observed = ratings.loc[rated, [*keys, *values]].astype({k: "category" for k in keys})
-    if "calibrated" not in observed:
-        observed = observed.assign(calibrated=observed["rating"])
-    # Each cell as one integer made from the category codes, in the keys' order: the group-bys
-    # below run on that one column instead of recoding three categorical columns every time.
-    observed["_cell"] = _cell_key(observed)
-    n_sources = len(observed["source"].cat.categories)
-    observed["_cell_source"] = observed["_cell"] * n_sources + observed["source"].cat.codes
-    is_self = (observed["source"] == "self").to_numpy()
-    others = observed[~is_self]
-    weights = pd.Series(rubric.sources, dtype="float64")
-    groups = others.groupby("_cell_source")
-    by_source = pd.DataFrame(
-        {
-            "raw": groups["rating"].mean(),
-            "mean": groups["calibrated"].mean(),
-            "size": groups["rating"].size(),
-        }
+    keys = {k: ratings[k].astype("category") for k in [*CELL, "source", "rater_id"]}
+    rating = ratings["rating"].to_numpy(dtype="float64")
+    calibrated = (
+        ratings["calibrated"].to_numpy(dtype="float64") if "calibrated" in ratings else rating
     )
-    by_source["_cell"] = by_source.index.to_numpy() // n_sources
-    by_source["source"] = _from_codes(by_source.index.to_numpy() % n_sources, observed["source"])
+    # Each cell as one integer made from the category codes, in the keys' order: the group-bys
+    # below run on that one array, and no copy of the ratings table is made (42 million rows
+    # at 100,000 people).
+    cell = _cell_key(keys)
+    sources = keys["source"].cat.categories
+    source = keys["source"].cat.codes.to_numpy()
+    own = sources.get_loc("self") if "self" in sources else -1
+    rated = ~np.isnan(rating)
+    others = np.flatnonzero(rated & (source != own))
+    selves = np.flatnonzero(rated & (source == own))
+    cell_source = cell[others] * len(sources) + source[others]
+    groups = pd.DataFrame({"raw": rating[others], "mean": calibrated[others]}).groupby(cell_source)
+    by_source = groups.mean()
+    by_source["size"] = groups.size()
+    by_source["_cell"] = by_source.index.to_numpy() // len(sources)
+    by_source["source"] = _from_codes(by_source.index.to_numpy() % len(sources), keys["source"])
+    weights = pd.Series(rubric.sources, dtype="float64")
     by_source["w"] = _per_category(by_source["source"], weights, 0.0)
     by_source = by_source[by_source["w"] > 0]
     by_source["wm"] = by_source["w"] * by_source["mean"]
@@ -129,53 +133,62 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
             "n_manager": cells["n_manager"].astype("int64"),
         }
     )
-    combined["n_raters"] = _distinct_raters(others)
-    selves = observed[is_self]
-    combined = combined.join(
-        selves.groupby("_cell")["rating"].mean().rename("self_rating"), how="outer"
+    rater = keys["rater_id"].cat
+    combined["n_raters"] = _distinct_raters(
+        cell[others], rater.codes.to_numpy()[others], len(rater.categories)
     )
-    sigma = pd.Series(dtype="float64") if others.empty else rater_sigma(others, "calibrated")
+    self_rating = pd.Series(rating[selves]).groupby(cell[selves]).mean().rename("self_rating")
+    combined = combined.join(self_rating, how="outer")
+    competency = keys["competency"].cat
+    sigma = (
+        pd.Series(dtype="float64")
+        if not len(others)
+        else _rater_sigma(
+            calibrated[others],
+            cell[others],
+            competency.codes.to_numpy()[others],
+            competency.categories,
+        )
+    )
     combined = pd.concat(
-        [_cell_keys(combined.index, observed), combined.reset_index(drop=True)], axis=1
+        [_cell_keys(combined.index, keys), combined.reset_index(drop=True)], axis=1
     )
     combined["sigma"] = _per_category(combined["competency"], sigma, DEFAULT_SIGMA)
     return combined  # keys stay categorical: `score` joins on their codes
 
 
-def _cell_key(ratings: pd.DataFrame) -> np.ndarray:
+def _cell_key(keys: dict[str, pd.Series]) -> np.ndarray:
     """Each row's cell (period, employee, competency) as one int64, ordered as the keys are."""
-    key = np.zeros(len(ratings), dtype=np.int64)
+    cell = np.zeros(len(keys[CELL[0]]), dtype=np.int64)
     for column in CELL:
-        codes = ratings[column].astype("category").cat
-        key = key * len(codes.categories) + codes.codes.to_numpy()
-    return key
+        codes = keys[column].cat
+        cell = cell * len(codes.categories) + codes.codes.to_numpy()
+    return cell
 
 
-def _cell_keys(cells: pd.Index, ratings: pd.DataFrame) -> pd.DataFrame:
-    """The categorical key columns of cells numbered by `_cell_key` over `ratings`."""
+def _cell_keys(cells: pd.Index, keys: dict[str, pd.Series]) -> pd.DataFrame:
+    """The categorical key columns of the cells numbered by `_cell_key`."""
     columns, rest = {}, cells.to_numpy(dtype=np.int64)
     for column in reversed(CELL):
-        rest, codes = np.divmod(rest, len(ratings[column].cat.categories))
-        columns[column] = _from_codes(codes, ratings[column])
+        rest, codes = np.divmod(rest, len(keys[column].cat.categories))
+        columns[column] = _from_codes(codes, keys[column])
     return pd.DataFrame({column: columns[column] for column in CELL})
+
+
+def _distinct_raters(cell: np.ndarray, rater: np.ndarray, n_raters: int) -> pd.Series:
+    """Per cell, how many different raters rated it (one may rate under two sources)."""
+    # Sorted rather than hashed: millions of distinct pairs, already nearly in order.
+    pairs = np.sort(cell * n_raters + rater)
+    if not len(pairs):
+        return pd.Series(dtype="int64")
+    cells = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] // n_raters
+    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+    return pd.Series(np.diff(np.r_[starts, len(cells)]), index=cells[starts], dtype="int64")
 
 
 def _from_codes(codes: np.ndarray, like: pd.Series) -> pd.Categorical:
     """Codes into the categories of the categorical column `like`."""
     return pd.Categorical.from_codes(codes, categories=like.cat.categories)
-
-
-def _distinct_raters(others: pd.DataFrame) -> pd.Series:
-    """Per cell, how many different raters rated it (one may rate under two sources)."""
-    n_raters = len(others["rater_id"].cat.categories)
-    rater = others["rater_id"].cat.codes.to_numpy()
-    # Sorted rather than hashed: millions of distinct pairs, already nearly in order.
-    pairs = np.sort(others["_cell"].to_numpy() * n_raters + rater)
-    if not len(pairs):
-        return pd.Series(dtype="int64")
-    cell = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] // n_raters
-    starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
-    return pd.Series(np.diff(np.r_[starts, len(cell)]), index=cell[starts], dtype="int64")
 
 
 def _per_category(keys: pd.Series, values: pd.Series, missing: float) -> np.ndarray:
