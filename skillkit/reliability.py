@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -16,10 +17,12 @@ from skillkit.scoring import CELL
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 Table = npt.ArrayLike | pd.DataFrame
+AnyScalar = TypeVar("AnyScalar", bound=np.generic)
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 # A gap that differs from the threshold by float noise alone (3.6 - 2.6 = 1.0000000000000004)
 # counts as equal to it, so "strictly greater" means what a reader of the ratings expects.
 GAP_TOLERANCE = 1e-9
+_CELLS_AT_ONCE = 1 << 16  # cells paired per slice in _coincidences: a few MiB of pairs
 
 
 def icc(matrix: Table) -> dict[str, float]:
@@ -75,22 +78,40 @@ def alpha_by_group(
     level: str = "ordinal",
 ) -> pd.DataFrame:
     """Krippendorff's alpha per group of a long table, with its pairable units and values."""
+    return _alpha_by_group(table, None, groups, unit, rater, value, level)
+
+
+def _alpha_by_group(
+    table: pd.DataFrame,
+    rows: IntArray | None,
+    groups: Sequence[str],
+    unit: Sequence[str],
+    rater: str,
+    value: str,
+    level: str,
+) -> pd.DataFrame:
+    """`alpha_by_group` of the table's rows at `rows` (all when None), never copying the table."""
     _check_level(level)
     # Groups come from every row, so a group whose values are all missing still gets its NaN.
-    group_of_row = _key_codes(table, list(groups))
+    group_of_row = _key_codes(table, list(groups), rows)
     n_groups = int(group_of_row.max()) + 1 if group_of_row.size else 0
     first_row = np.full(n_groups, group_of_row.size)
     np.minimum.at(first_row, group_of_row, np.arange(group_of_row.size))
-    keys = table[list(groups)].iloc[first_row].reset_index(drop=True)
-    rated = table[value].notna().to_numpy()
-    frame, group_of_row = table.loc[rated], group_of_row[rated]
-    unit_of_row = _key_codes(frame, list(unit), within=group_of_row)
-    rater_of_row = pd.factorize(frame[rater], use_na_sentinel=False)[0]
-    pair = np.sort(unit_of_row * (int(rater_of_row.max(initial=0)) + 1) + rater_of_row)
+    at = first_row if rows is None else rows[first_row]
+    keys = table[list(groups)].iloc[at].reset_index(drop=True)
+    rating = _take(table[value].to_numpy(dtype=np.float64, na_value=np.nan), rows)
+    rated = ~np.isnan(rating)
+    if not rated.all():
+        kept = np.flatnonzero(rated)
+        rows = kept if rows is None else rows[kept]
+        group_of_row, rating = group_of_row[kept], rating[kept]
+    unit_of_row = _key_codes(table, list(unit), rows, within=group_of_row)
+    rater_of_row, n_raters = _column_codes(table[rater], rows)
+    pair = np.sort(unit_of_row * n_raters + rater_of_row)
     if (pair[1:] == pair[:-1]).any():
         # A rater counted twice on one unit would inflate agreement (and has no place in a pivot).
         raise ValueError(f"a rater ({rater!r}) rates the same unit twice within a group")
-    value_of_row, values = pd.factorize(frame[value].to_numpy(dtype=np.float64), sort=True)
+    value_of_row, values = pd.factorize(rating, sort=True)
     group_of_unit = np.zeros(int(unit_of_row.max(initial=-1)) + 1, np.int64)
     group_of_unit[unit_of_row] = group_of_row
     coincidence, per_unit = _coincidences(
@@ -157,12 +178,16 @@ def rater_agreement(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
 
     On the ratings as given: agreement is about what raters saw, before any correction.
     """
-    observed = ratings.dropna(subset=["rating"])
-    others = observed[observed["source"] != "self"]
+    rated = ratings["rating"].notna().to_numpy()
+    others = (ratings["source"] != "self").to_numpy(dtype=bool, na_value=False)
+    rows = np.flatnonzero(rated & others)
     columns = ["competency", "period", "alpha", "n_units", "n_values", "band", "low"]
-    if others.empty:
+    if rows.size == 0:
         return pd.DataFrame(columns=columns)
-    table = alpha_by_group(others, ["competency", "period"], ["employee_id"])
+    # The rows are passed along, not copied: millions of them, with their comments.
+    table = _alpha_by_group(
+        ratings, rows, ["competency", "period"], ["employee_id"], "rater_id", "rating", "ordinal"
+    )
     table = table.astype({"competency": str, "period": str})
     settings = rubric.reliability
     table["alpha"] = table["alpha"].where(table["n_units"] >= settings.min_units)
@@ -212,15 +237,46 @@ def _check_level(level: str) -> None:
         raise ValueError(f"unknown level of measurement {level!r} (known: {', '.join(LEVELS)})")
 
 
-def _key_codes(frame: pd.DataFrame, columns: list[str], within: IntArray | None = None) -> IntArray:
+def _key_codes(
+    frame: pd.DataFrame,
+    columns: list[str],
+    rows: IntArray | None = None,
+    within: IntArray | None = None,
+) -> IntArray:
     """Dense codes of the rows' key tuples (NaN is a key too), numbered in sorted key order."""
-    # Factorising column by column is far cheaper than a groupby over millions of string keys.
-    combined = np.zeros(len(frame), np.int64) if within is None else within
+    # Coding column by column is far cheaper than a groupby over millions of string keys.
+    combined = np.zeros(len(frame) if rows is None else rows.size, np.int64)
+    bound = 1  # every code in `combined` is below it
+    if within is not None:
+        combined, bound = within, int(within.max(initial=-1)) + 1
     for column in columns:
-        codes, uniques = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
-        # Dense codes before each step keep the mixed-radix number far from overflow.
-        combined = _dense(combined) * len(uniques) + codes
+        codes, radix = _column_codes(frame[column], rows)
+        if bound * radix >= 2**62:  # renumber densely first: the number must not overflow
+            combined = _dense(combined)
+            bound = int(combined.max(initial=-1)) + 1
+        combined, bound = combined * radix + codes, bound * radix
     return _dense(combined)
+
+
+def _column_codes(column: pd.Series, rows: IntArray | None = None) -> tuple[IntArray, int]:
+    """Codes (of `rows` only, if given) in the sorted order of the values, NaN last; and a bound."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # The category order is the one factorize(sort=True) gives a categorical, NaN after
+        # it; reading the codes saves hashing millions of values.
+        codes = _take(column.cat.codes.to_numpy(), rows).astype(np.int64)
+        n_categories = len(column.cat.categories)
+        missing = codes < 0
+        if missing.any():
+            codes[missing] = n_categories
+        return codes, n_categories + 1
+    taken = column if rows is None else column.iloc[rows]
+    codes, uniques = pd.factorize(taken, sort=True, use_na_sentinel=False)
+    return codes.astype(np.int64), len(uniques)
+
+
+def _take(values: npt.NDArray[AnyScalar], rows: IntArray | None) -> npt.NDArray[AnyScalar]:
+    """`values` at `rows`; all of them when `rows` is None."""
+    return values if rows is None else values.take(rows)
 
 
 def _dense(codes: IntArray) -> IntArray:
@@ -241,27 +297,41 @@ def _coincidences(
 ) -> tuple[FloatArray, FloatArray]:
     """Per group, the coincidence matrix of the value codes; and the number of values per unit."""
     # One cell per (unit, value) seen, sorted by unit: its count n_uc is all the data needed.
-    cells, count = np.unique(unit_of_row * n_codes + value_of_row, return_counts=True)
+    key = unit_of_row * n_codes + value_of_row
+    if group_of_unit.size * n_codes <= 4 * key.size:  # counting beats sorting a small range
+        tally = np.bincount(key, minlength=group_of_unit.size * n_codes)
+        cells = np.flatnonzero(tally > 0)  # a boolean is much quicker to scan than counts
+        count = tally[cells]
+    else:
+        cells, count = np.unique(key, return_counts=True)
     cell_unit, cell_value = np.divmod(cells, max(n_codes, 1))
     per_unit = np.bincount(cell_unit, weights=count, minlength=group_of_unit.size)
     # Only units with two or more values form pairs; the rest carry no information on agreement.
     pairable = per_unit[cell_unit] >= 2
     cell_unit, cell_value, count = cell_unit[pairable], cell_value[pairable], count[pairable]
-    # o_ck = Σ_u n_uc (n_uk − [c = k]) / (m_u − 1): pair every cell with each cell of its unit
-    # (itself included), then take the c = k self-pairs back out; all groups at once.
     cells_in_unit = np.bincount(cell_unit, minlength=group_of_unit.size)
-    width = cells_in_unit[cell_unit]
-    cell_start = (np.cumsum(cells_in_unit) - cells_in_unit)[cell_unit]
-    cell_weight = count / (per_unit[cell_unit] - 1)
-    cell_slot = (group_of_unit[cell_unit] * n_codes + cell_value) * n_codes
-    partner = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width - cell_start, width)
+    unit_start = np.cumsum(cells_in_unit) - cells_in_unit
     size = n_groups * n_codes**2
-    flat = np.bincount(
-        np.repeat(cell_slot, width) + cell_value[partner],
-        weights=np.repeat(cell_weight, width) * count[partner],
-        minlength=size,
-    ) - np.bincount(cell_slot + cell_value, weights=cell_weight, minlength=size)
-    return flat.astype(np.float64).reshape(n_groups, n_codes, n_codes), per_unit.astype(np.float64)
+    pairs, own = np.zeros(size), np.zeros(size)
+    # o_ck = Σ_u n_uc (n_uk − [c = k]) / (m_u − 1): pair every cell with each cell of its unit
+    # (itself included), then take the c = k self-pairs back out; all groups at once. In
+    # slices of cells, so the pairs (several per cell) stay in the cache; add.at adds in
+    # order, so every sum sees its terms in the same order as with one pass over all cells.
+    for start in range(0, cell_unit.size, _CELLS_AT_ONCE):
+        part = slice(start, start + _CELLS_AT_ONCE)
+        unit, value = cell_unit[part], cell_value[part]
+        width = cells_in_unit[unit]
+        weight = count[part] / (per_unit[unit] - 1)
+        slot = (group_of_unit[unit] * n_codes + value) * n_codes
+        end = np.cumsum(width)
+        partner = np.arange(end[-1]) - np.repeat(end - width - unit_start[unit], width)
+        np.add.at(
+            pairs,
+            np.repeat(slot, width) + cell_value[partner],
+            np.repeat(weight, width) * count[partner],
+        )
+        np.add.at(own, slot + value, weight)
+    return (pairs - own).reshape(n_groups, n_codes, n_codes), per_unit.astype(np.float64)
 
 
 def _alpha(coincidence: FloatArray, values: FloatArray, level: str) -> FloatArray:

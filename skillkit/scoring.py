@@ -12,7 +12,7 @@ from skillkit import periods
 from skillkit.framework import Framework
 from skillkit.rubric import Rubric
 
-if TYPE_CHECKING:  # calibration needs CELL from here; scoring only takes its result
+if TYPE_CHECKING:  # only the type: scoring takes the calibration, it never fits one
     from skillkit.calibration import Calibration
 
 CELL = ["period", "employee_id", "competency"]

@@ -239,3 +239,84 @@ def test_a_solver_that_stops_short_is_reported_not_trusted_silently(
     people = [person(p, "account-executive") for p in ("A", "B")]
     warnings = [str(w) for w in review(write_folder(tmp_path, people, rows)).warnings]
     assert any("did not converge" in w for w in warnings)
+
+
+# The counting helpers: the same numbers as the pandas and scipy forms they replace ----------
+
+
+def random_design(seed: int, n: int = 3000) -> pd.DataFrame:
+    """Ratings in a random order, some raters rating as two sources, two apart from the rest."""
+    rng = np.random.default_rng(seed)
+    table = pd.DataFrame(
+        {
+            "period": rng.choice(["2025Q4", "2026Q1", "2026Q2", "2026Q3"], n),
+            "employee_id": rng.choice([f"E{i:03d}" for i in range(60)], n),
+            "rater_id": rng.choice([f"R{i:02d}" for i in range(40)], n),
+            "source": rng.choice(["peer", "manager", "client", "self"], n, p=[0.5, 0.2, 0.2, 0.1]),
+            "competency": rng.choice(["communication", "negotiation", "motivation"], n),
+            "rating": rng.integers(2, 11, n) / 2,
+            "comment": "",
+        }
+    )
+    apart = [("2026Q3", "Z1", "X1", "peer", "negotiation", 2.0, ""),
+             ("2026Q3", "Z1", "X2", "peer", "negotiation", 4.0, "")]  # fmt: skip
+    table = pd.concat([table, pd.DataFrame(apart, columns=table.columns)], ignore_index=True)
+    table.loc[rng.random(len(table)) < 0.05, "rating"] = np.nan
+    return table.astype({c: "string" for c in COLUMNS if c != "rating"})
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_categorical_keys_give_the_fit_of_text_keys_to_the_last_bit(
+    rubric: Rubric, seed: int
+) -> None:
+    text = random_design(seed)
+    keys = ["period", "employee_id", "rater_id", "source", "competency"]
+    coded = text.astype({key: "category" for key in keys})
+    want, got = calibrate(text, rubric, "2026Q3"), calibrate(coded, rubric, "2026Q3")
+    pd.testing.assert_frame_equal(want.effects, got.effects, check_exact=True)
+    assert (want.window, want.n_ratings, want.components) == (got.window, got.n_ratings, 2)
+    assert want.outside_raters == got.outside_raters == ("X1", "X2")
+    assert want.outside_people == got.outside_people == ("Z1",)
+    assert want.effects["sources"].str.contains(", ").any()  # raters with several sources
+
+
+def test_first_seen_numbers_codes_as_factorize_does() -> None:
+    from skillkit.calibration import _first_seen
+
+    rng = np.random.default_rng(4)
+    for top in (50, 10**9):  # counted through a table, and hashed
+        codes = rng.integers(0, top, 400)
+        dense, original = _first_seen(codes)
+        want, distinct = pd.factorize(codes)
+        assert np.array_equal(dense, want) and np.array_equal(original, distinct)
+
+
+def test_the_incidence_has_the_layout_of_the_plain_sparse_construction() -> None:
+    # The solver's sums run along the stored rows: the same layout gives the same last bits.
+    from scipy import sparse
+
+    from skillkit.calibration import _incidence
+
+    rng = np.random.default_rng(8)
+    cell, rater = rng.integers(0, 90, 600), rng.integers(0, 25, 600)  # with repeated pairs
+    shape = (int(cell.max()) + 1, int(rater.max()) + 1)
+    plain = sparse.csr_matrix((np.ones(len(cell)), (cell, rater)), shape=shape)
+    for mine, want in zip(_incidence(cell, rater), (plain, plain.T.tocsr()), strict=True):
+        assert mine.shape == want.shape
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(mine, part), getattr(want, part))
+
+
+def test_sources_are_listed_most_used_first_then_by_name() -> None:
+    from skillkit.calibration import _sources
+
+    rng = np.random.default_rng(9)
+    names = pd.Index(["peer", "client", "manager", "direct_report"])
+    rater, source = rng.integers(0, 30, 200), rng.integers(0, len(names), 200)
+    used = pd.DataFrame({"rater": rater, "source": np.asarray(names)[source]})
+    used = used.value_counts().rename("n").reset_index()
+    used = used.sort_values(["rater", "n", "source"], ascending=[True, False, True])
+    want = (used["source"] + ", ").groupby(used["rater"]).sum().str[:-2]
+    got = _sources(rater, source, names, 30)
+    assert got.tolist() == want.reindex(range(30)).tolist()
+    assert any(", " in text for text in got)

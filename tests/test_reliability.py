@@ -9,6 +9,9 @@ import pandas as pd
 import pytest
 
 from skillkit.reliability import (
+    _coincidences,
+    _column_codes,
+    _dense,
     agreement_band,
     alpha_by_group,
     cronbach_alpha,
@@ -360,6 +363,63 @@ def test_alpha_by_group_refuses_a_rater_counted_twice_on_one_unit() -> None:
 def test_alpha_by_group_rejects_an_unknown_level() -> None:
     with pytest.raises(ValueError, match="unknown level"):
         alpha_by_group(random_ratings(1), GROUPS, ["employee_id"], level="cardinal")
+
+
+def test_category_codes_number_values_as_a_sorted_factorisation_does() -> None:
+    # Categories out of order, one unused, and a missing value: factorize(sort=True) orders a
+    # categorical by its categories and puts NaN last, and the codes must say the same.
+    values = pd.Series(pd.Categorical(["b", "a", None, "c", "a"], categories=["c", "b", "a", "z"]))
+    rows = np.array([4, 2, 0])
+    for taken in (None, rows):
+        codes, bound = _column_codes(values, taken)
+        expected = pd.factorize(
+            values if taken is None else values.iloc[taken], sort=True, use_na_sentinel=False
+        )[0]
+        assert codes.tolist() == ([1, 2, 4, 0, 2] if taken is None else [2, 4, 1])
+        assert np.array_equal(_dense(codes), expected) and codes.max() < bound
+
+
+def test_coincidences_are_the_same_to_the_last_bit_in_slices_and_in_one_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Slices split units between them; adding in order must give the sums of one pass, which
+    # is what the unsliced form (one bincount over every pair) gives.
+    rng = np.random.default_rng(5)
+    n_rows, n_units, n_codes = 5000, 700, 7
+    unit = rng.integers(0, n_units, n_rows)
+    value = rng.integers(0, n_codes, n_rows)
+    group_of_unit = np.sort(rng.integers(0, 4, n_units))
+    whole = _coincidences(unit, value, group_of_unit, 4, n_codes)
+    monkeypatch.setattr("skillkit.reliability._CELLS_AT_ONCE", 3)
+    sliced = _coincidences(unit, value, group_of_unit, 4, n_codes)
+    cells, count = np.unique(unit * n_codes + value, return_counts=True)
+    cell_unit, cell_value = np.divmod(cells, n_codes)
+    per_unit = np.bincount(cell_unit, weights=count, minlength=n_units)
+    keep = per_unit[cell_unit] >= 2
+    cell_unit, cell_value, count = cell_unit[keep], cell_value[keep], count[keep]
+    width = np.bincount(cell_unit, minlength=n_units)[cell_unit]
+    start = np.searchsorted(cell_unit, cell_unit)
+    partner = np.concatenate([np.arange(s, s + w) for s, w in zip(start, width, strict=True)])
+    weight = count / (per_unit[cell_unit] - 1)
+    slot = (group_of_unit[cell_unit] * n_codes + cell_value) * n_codes
+    size = 4 * n_codes**2
+    reference = np.bincount(
+        np.repeat(slot, width) + cell_value[partner],
+        weights=np.repeat(weight, width) * count[partner],
+        minlength=size,
+    ) - np.bincount(slot + cell_value, weights=weight, minlength=size)
+    assert np.array_equal(whole[0], sliced[0]) and np.array_equal(whole[1], sliced[1])
+    assert np.array_equal(whole[0].ravel(), reference)
+
+
+def test_agreement_is_the_same_on_categorical_and_text_keys(rubric: Rubric) -> None:
+    table = random_ratings(6)
+    table["source"] = np.where(table.index % 5 == 0, "self", "peer")
+    keys = ["period", "employee_id", "rater_id", "source", "competency"]
+    text = rater_agreement(table.astype({key: "string" for key in keys}), rubric)
+    coded = rater_agreement(table.astype({key: "category" for key in keys}), rubric)
+    pd.testing.assert_frame_equal(text, coded, check_exact=True)
+    assert len(text) == 6
 
 
 # Bands and self-vs-others -----------------------------------------------------------------
