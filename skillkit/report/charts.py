@@ -16,6 +16,7 @@ from skillkit.report import svg
 _KINDS = ("primary", "target", "next", "muted")
 RADAR_RADIUS = 110.0
 _BANDS = ("ready-now", "ready-1y", "ready-2y", "not-yet", "insufficient-evidence")
+_F = svg.FIELD  # short, for the patterns of the shapes every page draws many times
 
 
 @dataclass(frozen=True)
@@ -79,41 +80,67 @@ def radar(
         raise ValueError(f"max_value ({max_value}) must be above min_value ({min_value})")
     if not axes or not series:
         return svg.no_data_chart("radar", title, no_data, 320)
-    n, radius = len(axes), RADAR_RADIUS
-    angles = [-math.pi / 2 + 2 * math.pi * i / n for i in range(n)]
-
-    def frac(v: float | None) -> float:
-        return 0.0 if v is None else min(max((v - min_value) / (max_value - min_value), 0.0), 1.0)
-
-    def at(i: int, v: float | None) -> tuple[float, float]:
-        r = radius * frac(v)
-        return r * math.cos(angles[i]), r * math.sin(angles[i])
-
     grid, ticks, labels, box = _radar_frame(tuple(axes), min_value, max_value, lang)
     shapes: list[str] = []
     dots: list[str] = []
+    n = len(axes)
     for s in series:
-        colour, primary = svg.PALETTE[s.kind], s.kind == "primary"
-        clean = [_finite(v) for v in s.values]
-        pts = [at(i, v) for i, v in enumerate(clean)]
-        fill: dict[str, svg.Attr] = {"fill": colour, "fill_opacity": 0.16} if primary else {}
-        paint = {"fill": "none", **fill, **svg.stroke(s.kind, 2 if primary else 1.6)}
-        shapes.append(
-            svg.element("polygon", class_=f"sk-series sk-{s.kind}", points=svg.points(pts), **paint)
+        primary = s.kind == "primary"
+        fill: dict[str, svg.Attr] = (
+            {"fill": svg.PALETTE[s.kind], "fill_opacity": 0.16} if primary else {}
         )
-        for axis, (x, y), v in zip(axes, pts, clean, strict=True):
-            tip = f"{axis} · {s.label}: {no_data if v is None else svg.number(v, lang)}"
-            cls = f"sk-vertex sk-{s.kind}" + (" sk-missing" if v is None else "")
-            ring, body = (
-                (colour, svg.PALETTE["paper"]) if v is None else (svg.PALETTE["paper"], colour)
+        paint = {"fill": "none", **fill, **svg.stroke(s.kind, 2 if primary else 1.6)}
+        vertices = [
+            _radar_vertex(
+                axis, i, n, _finite(v), s.label, s.kind, min_value, max_value, no_data, lang
             )
-            r = 3.5 if primary else 2.5
-            dots.append(svg.dot(cls, x, y, r, tip, fill=body, stroke=ring, stroke_width=1.5))
+            for i, (axis, v) in enumerate(zip(axes, s.values, strict=True))
+        ]
+        points = " ".join(point for point, _ in vertices)
+        shapes.append(
+            svg.element("polygon", class_=f"sk-series sk-{s.kind}", points=points, **paint)
+        )
+        dots.extend(dot for _, dot in vertices)
     width = max(box[2] - box[0], 320.0)
     x0 = (box[0] + box[2] - width) / 2
-    legend, legend_h = svg.legend([(s.label, s.kind) for s in series], x0, width, box[3] + 10)
+    legend, legend_h = _legend(tuple((s.label, s.kind) for s in series), x0, width, box[3] + 10)
     body = grid + "".join(shapes) + ticks + "".join(dots) + labels + legend
     return svg.chart("radar", (x0, box[1], width, box[3] + 18 + legend_h - box[1]), title, body)
+
+
+@functools.lru_cache(maxsize=1024)
+def _radar_vertex(
+    axis: str,
+    i: int,
+    n: int,
+    v: float | None,
+    label: str,
+    kind: str,
+    min_value: float,
+    max_value: float,
+    no_data: str,
+    lang: str,
+) -> tuple[str, str]:
+    """Series `label`'s vertex on axis i of n, as a polygon point "x,y" and a dot with a tip."""
+    # Cached: levels take few values and a role's targets are the same on all its pages.
+    angle = -math.pi / 2 + 2 * math.pi * i / n
+    frac = 0.0 if v is None else min(max((v - min_value) / (max_value - min_value), 0.0), 1.0)
+    r = RADAR_RADIUS * frac
+    x, y = r * math.cos(angle), r * math.sin(angle)
+    colour, primary = svg.PALETTE[kind], kind == "primary"
+    tip = f"{axis} · {label}: {no_data if v is None else svg.number(v, lang)}"
+    cls = f"sk-vertex sk-{kind}" + (" sk-missing" if v is None else "")
+    ring, body = (colour, svg.PALETTE["paper"]) if v is None else (svg.PALETTE["paper"], colour)
+    dot = svg.dot(cls, x, y, 3.5 if primary else 2.5, tip, fill=body, stroke=ring, stroke_width=1.5)
+    return svg.points([(x, y)]), dot
+
+
+@functools.lru_cache(maxsize=64)
+def _legend(
+    entries: tuple[tuple[str, str], ...], x0: float, width: float, y: float, box: bool = False
+) -> tuple[str, float]:
+    """`svg.legend`, made once for the series names every page of a kind repeats."""
+    return svg.legend(entries, x0, width, y, box)
 
 
 @functools.lru_cache(maxsize=16)
@@ -169,6 +196,9 @@ def _radar_frame(
     return "".join(grid), "".join(ticks), "".join(labels), (box[0], box[1], box[2], box[3])
 
 
+_TREND = (560.0, 34.0, 526.0, 10.0, 170.0)  # width, plot from left to right, top, height
+
+
 def trend_lines(
     periods: Sequence[str],
     series: Sequence[Series],
@@ -186,14 +216,67 @@ def trend_lines(
         raise ValueError(f"y_max ({y_max}) must be above y_min ({y_min})")
     if not periods or all(_finite(v) is None for s in series for v in s.values):
         return svg.no_data_chart("trend", title, no_data)
-    width, left, right, top, height = 560.0, 34.0, 526.0, 10.0, 170.0
+    width, _, _, top, height = _TREND
+    xs = _trend_xs(len(periods))
+    parts = [_trend_frame(tuple(periods), y_min, y_max, lang)]
+    if target is not None and math.isfinite(target):
+        parts.append(_trend_target(target, y_min, y_max, lang))
+    for s in series:
+        clean = [_finite(v) for v in s.values]
+        ys = [None if v is None else svg.coord(_trend_y(v, y_min, y_max)) for v in clean]
+        primary = s.kind == "primary"
+        stroke = svg.stroke(s.kind, 2.2 if primary else 1.6)
+        line: list[str] = []
+        pen = "M"  # lifted at a gap, as svg.path does
+        for x, y in zip(xs, ys, strict=True):
+            if y is None:
+                pen = "M"
+            else:
+                line.append(f"{pen}{x} {y}")
+                pen = "L"
+        parts.append(
+            svg.element(
+                "path", class_=f"sk-series sk-{s.kind}", d=" ".join(line), fill="none", **stroke
+            )
+        )
+        dot = _trend_dot(s.kind)
+        for period, x, y, v in zip(periods, xs, ys, clean, strict=True):
+            if v is not None:
+                tip = svg.escape(f"{period} · {s.label}: {svg.number(v, lang)}")
+                parts.append(dot.format(x, y, tip))
+    entries = tuple((s.label, s.kind) for s in series)
+    legend, legend_h = _legend(entries, 0, width, top + height + 30)
+    box = (0.0, 0.0, width, top + height + 36 + legend_h)
+    return svg.chart("trend", box, title, "".join(parts) + legend)
+
+
+def _trend_y(v: float, y_min: float, y_max: float) -> float:
+    """Where the value v lands on a trend chart from y_min (bottom) to y_max, clamped."""
+    _, _, _, top, height = _TREND
+    return top + height * (1 - (min(max(v, y_min), y_max) - y_min) / (y_max - y_min))
+
+
+@functools.lru_cache(maxsize=32)
+def _trend_xs(n: int) -> tuple[str, ...]:
+    """Where each of n periods stands on a trend chart, as written in its path and dots."""
+    _, left, right, _, _ = _TREND
+    inner = right - left - 24
+    return tuple(
+        svg.coord(left + 12 + (inner / 2 if n == 1 else inner * i / (n - 1))) for i in range(n)
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _trend_frame(periods: tuple[str, ...], y_min: float, y_max: float, lang: str) -> str:
+    """The grid and period labels of every trend chart over the same quarters."""
+    _, left, right, top, height = _TREND
     n, inner = len(periods), right - left - 24
 
     def px(i: int) -> float:
         return left + 12 + (inner / 2 if n == 1 else inner * i / (n - 1))
 
     def py(v: float) -> float:
-        return top + height * (1 - (min(max(v, y_min), y_max) - y_min) / (y_max - y_min))
+        return _trend_y(v, y_min, y_max)
 
     parts = [_grid(_ticks(y_min, y_max), py, left, right, lang)]
     every = math.ceil(max(svg.text_width(p, 11) + 10 for p in periods) / (inner / max(n - 1, 1)))
@@ -201,43 +284,46 @@ def trend_lines(
         parts.append(
             svg.text(px(i * every), top + height + 18, period, 11, "middle", cls="sk-period")
         )
-    if target is not None and math.isfinite(target):
-        parts.append(
-            svg.line(
-                "sk-target-line", left, py(target), right, py(target), **svg.stroke("target", 1.2)
-            )
-        )
-        parts.append(
-            svg.text(right + 4, py(target) + 4, svg.number(target, lang), 10, "start", "faint")
-        )
-    for s in series:
-        clean = [_finite(v) for v in s.values]
-        pts = [None if v is None else (px(i), py(v)) for i, v in enumerate(clean)]
-        primary = s.kind == "primary"
-        stroke = svg.stroke(s.kind, 2.2 if primary else 1.6)
-        parts.append(
-            svg.element(
-                "path", class_=f"sk-series sk-{s.kind}", d=svg.path(pts), fill="none", **stroke
-            )
-        )
-        for i, v in enumerate(clean):
-            if v is not None:
-                tip, paint = f"{periods[i]} · {s.label}: {svg.number(v, lang)}", svg.PALETTE[s.kind]
-                dot = svg.dot(
-                    f"sk-point sk-{s.kind}",
-                    px(i),
-                    py(v),
-                    3 if primary else 2.5,
-                    tip,
-                    fill=paint,
-                    stroke=svg.PALETTE["paper"],
-                    stroke_width=1,
-                )
-                parts.append(dot)
-    entries = [(s.label, s.kind) for s in series]
-    legend, legend_h = svg.legend(entries, 0, width, top + height + 30)
-    box = (0.0, 0.0, width, top + height + 36 + legend_h)
-    return svg.chart("trend", box, title, "".join(parts) + legend)
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=64)
+def _trend_target(target: float, y_min: float, y_max: float, lang: str) -> str:
+    """The dashed target line of a trend chart and its value at the right end."""
+    _, left, right, _, _ = _TREND
+    y = _trend_y(target, y_min, y_max)
+    return svg.line("sk-target-line", left, y, right, y, **svg.stroke("target", 1.2)) + svg.text(
+        right + 4, y + 4, svg.number(target, lang), 10, "start", "faint"
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _trend_dot(kind: str) -> str:
+    """The pattern of a trend chart's point of a series `kind`: its x, y and escaped tip."""
+    tip = svg.element("title", _F)
+    return svg.pattern(
+        "circle",
+        tip,
+        class_=f"sk-point sk-{kind}",
+        cx=_F,
+        cy=_F,
+        r=3 if kind == "primary" else 2.5,
+        fill=svg.PALETTE[kind],
+        stroke=svg.PALETTE["paper"],
+        stroke_width=1,
+    )
+
+
+_SPARK_PAD = 3.5
+_SPARK_TARGET = svg.pattern(
+    "line", class_="sk-target-line", x1=0, y1=_F, x2=_F, y2=_F, **svg.stroke("target", 1)
+)
+_SPARK_LINE = svg.pattern(
+    "path", class_="sk-series sk-primary", d=_F, fill="none", **svg.stroke("primary", 1.5)
+)
+_SPARK_LAST = svg.pattern(
+    "circle", class_="sk-last", cx=_F, cy=_F, r=2.5, fill=svg.PALETTE["primary"]
+)
 
 
 def sparkline(
@@ -254,31 +340,36 @@ def sparkline(
     """A tiny line for a table cell; the latest value is marked with a dot."""
     if not y_max > y_min or width <= 0 or height <= 0:
         raise ValueError("sparkline needs y_max above y_min and a positive width and height")
-    clean = [_finite(v) for v in values]
-    if all(v is None for v in clean):
+    pad, rise, span = _SPARK_PAD, height - 2 * _SPARK_PAD, y_max - y_min
+    # Path data point by point, lifting the pen at a gap (as svg.path does); the y of each
+    # point inlined, as a table of ten competencies draws eighty of them.
+    line: list[str] = []
+    pen, last = "M", ("", "")
+    for x, v in zip(_sparkline_xs(len(values), width), values, strict=True):
+        if v is None or not math.isfinite(v):
+            pen = "M"
+        else:
+            y = svg.coord(pad + rise * (1 - (min(max(v, y_min), y_max) - y_min) / span))
+            line.append(f"{pen}{x} {y}")
+            pen = "L"
+            last = (x, y)
+    if not line:
         return svg.no_data_chart("sparkline", title, no_data, width, height)
-    pad, n = 3.5, len(clean)
-
-    def px(i: int) -> float:
-        return width / 2 if n == 1 else pad + (width - 2 * pad) * i / (n - 1)
-
-    def py(v: float) -> float:
-        frac = (min(max(v, y_min), y_max) - y_min) / (y_max - y_min)
-        return pad + (height - 2 * pad) * (1 - frac)
-
-    parts: list[str] = []
+    target_line = ""
     if target is not None and math.isfinite(target):
-        parts.append(
-            svg.line("sk-target-line", 0, py(target), width, py(target), **svg.stroke("target", 1))
-        )
-    pts = [None if v is None else (px(i), py(v)) for i, v in enumerate(clean)]
-    stroke = svg.stroke("primary", 1.5)
-    parts.append(
-        svg.element("path", class_="sk-series sk-primary", d=svg.path(pts), fill="none", **stroke)
-    )
-    i, last = next((i, v) for i, v in reversed(list(enumerate(clean))) if v is not None)
-    parts.append(svg.dot("sk-last", px(i), py(last), 2.5, "", fill=svg.PALETTE["primary"]))
-    return svg.chart("sparkline", (0, 0, width, height), title, "".join(parts))
+        y = svg.coord(pad + rise * (1 - (min(max(target, y_min), y_max) - y_min) / span))
+        target_line = _SPARK_TARGET.format(y, svg.coord(width), y)
+    body = target_line + _SPARK_LINE.format(" ".join(line)) + _SPARK_LAST.format(*last)
+    return svg.chart("sparkline", (0, 0, width, height), title, body)
+
+
+@functools.lru_cache(maxsize=32)
+def _sparkline_xs(n: int, width: float) -> tuple[str, ...]:
+    """The x coordinates of n points across a sparkline `width` wide, as written in its path."""
+    if n == 1:
+        return (svg.coord(width / 2),)
+    pad = _SPARK_PAD
+    return tuple(svg.coord(pad + (width - 2 * pad) * i / (n - 1)) for i in range(n))
 
 
 def bar_chart(
@@ -310,6 +401,38 @@ def bar_chart(
     return svg.chart("bars", (0, 0, width, row * len(items)), title, "".join(parts))
 
 
+_BULLET = (340.0, 4.0, 252.0, 6.0, 18.0)  # width, axis from x0 to x1, top, band height
+_BULLET_MEASURE = svg.pattern(
+    "rect",
+    class_="sk-measure",
+    x=_BULLET[1],
+    y=_BULLET[3] + _BULLET[4] / 2 - 3,
+    width=_F,
+    height=6,
+    fill=svg.PALETTE["ink"],
+    fill_opacity=0.7,
+)
+_BULLET_MARKER = svg.pattern(
+    "rect",
+    class_="sk-marker",
+    x=_F,
+    y=_BULLET[3] - 4,
+    width=3,
+    height=_BULLET[4] + 8,
+    fill=svg.PALETTE["ink"],
+)
+_BULLET_VALUE = svg.pattern(
+    "text",
+    _F,
+    class_="sk-value",
+    fill=svg.PALETTE["ink"],
+    x=_BULLET[2] + 12,
+    y=_BULLET[3] + _BULLET[4] / 2 + 5,
+    font_size=13,
+    text_anchor="start",
+)
+
+
 def bullet(
     value: float | None,
     *,
@@ -321,21 +444,49 @@ def bullet(
     lang: str = "en",
 ) -> Markup:
     """A KPI bullet: bands for levels 1..5 cut at the level 2..5 thresholds, and a marker."""
-    t = [float(x) for x in thresholds]
+    t = tuple(float(x) for x in thresholds)
     ordered = all((b < a) if lower_is_better else (b > a) for a, b in itertools.pairwise(t))
     if len(t) != 4 or not all(map(math.isfinite, t)) or not ordered:
         order = "fall" if lower_is_better else "rise"
-        raise ValueError(f"bullet needs 4 thresholds (levels 2..5) that {order}, got {t}")
+        raise ValueError(f"bullet needs 4 thresholds (levels 2..5) that {order}, got {list(t)}")
     v = None if value is None else _finite(value)
     pad = (max(t) - min(t)) * 0.3  # room for the level 1 and level 5 zones
     lo, hi = min(t) - pad, max(t) + pad
     if v is not None and not lo < v < hi:  # widen the axis so the value stays on it
         margin = (max(hi, v) - min(lo, v)) * 0.04
         lo, hi = min(lo, v - margin), max(hi, v + margin)
-    width, x0, x1, top, band_h = 340.0, 4.0, 252.0, 6.0, 18.0
+        frame = _bullet_frame(t, lower_is_better, lo, hi, lang)
+    else:  # the axis of the thresholds alone: the same for everyone's value of this KPI
+        frame = _shared_bullet_frame(t, lower_is_better, lo, hi, lang)
+    width, x0, x1, top, band_h = _BULLET
+    parts = [frame]
+    if v is None:
+        parts.append(
+            svg.text(x1 + 12, top + band_h / 2 + 4, no_data, 12, "start", "faint", "sk-nodata")
+        )
+    else:
+        spacer = " " if unit[:1].isalnum() else ""
+        x = _bullet_x(v, lo, hi)
+        parts.append(_BULLET_MEASURE.format(svg.coord(x - x0)))
+        parts.append(_BULLET_MARKER.format(svg.coord(x - 1.5)))
+        parts.append(_BULLET_VALUE.format(svg.escape(f"{svg.number(v, lang)}{spacer}{unit}")))
+    return svg.chart("bullet", (0, 0, width, top + band_h + 20), title, "".join(parts))
+
+
+def _bullet_x(x: float, lo: float, hi: float) -> float:
+    """Where x lands on a bullet's axis from lo to hi."""
+    _, x0, x1, _, _ = _BULLET
+    return x0 + (x1 - x0) * (x - lo) / (hi - lo)
+
+
+def _bullet_frame(
+    t: tuple[float, ...], lower_is_better: bool, lo: float, hi: float, lang: str
+) -> str:
+    """The level zones of a bullet cut at the thresholds `t`, and their labels."""
+    _, _, _, top, band_h = _BULLET
 
     def px(x: float) -> float:
-        return x0 + (x1 - x0) * (x - lo) / (hi - lo)
+        return _bullet_x(x, lo, hi)
 
     edges = itertools.pairwise([lo, *sorted(t), hi])
     levels = [5, 4, 3, 2, 1] if lower_is_better else [1, 2, 3, 4, 5]
@@ -351,19 +502,10 @@ def bullet(
                 svg.text(px(x), top + band_h + 13, label, 9.5, "middle", "faint", "sk-tick")
             )
             right_of_last = px(x) + half
-    if v is None:
-        parts.append(
-            svg.text(x1 + 12, top + band_h / 2 + 4, no_data, 12, "start", "faint", "sk-nodata")
-        )
-    else:
-        spacer = " " if unit[:1].isalnum() else ""
-        parts.append(
-            svg.rect("sk-measure", x0, top + band_h / 2 - 3, px(v) - x0, 6, "ink", fill_opacity=0.7)
-        )
-        parts.append(svg.rect("sk-marker", px(v) - 1.5, top - 4, 3, band_h + 8, "ink"))
-        label = f"{svg.number(v, lang)}{spacer}{unit}"
-        parts.append(svg.text(x1 + 12, top + band_h / 2 + 5, label, 13, "start", "ink", "sk-value"))
-    return svg.chart("bullet", (0, 0, width, top + band_h + 20), title, "".join(parts))
+    return "".join(parts)
+
+
+_shared_bullet_frame = functools.lru_cache(maxsize=64)(_bullet_frame)
 
 
 def distribution(
@@ -488,6 +630,51 @@ def stacked_columns(
     return svg.chart("columns", box, title, "".join(parts) + legend)
 
 
+_GAP_WIDTH, _GAP_HEIGHT, _GAP_PAD, _GAP_MID = 136.0, 22.0, 5.0, 11.0
+# The shapes of a gap bar as patterns of their coordinates: a page draws one per competency.
+_GAP_INTERVAL = svg.pattern(
+    "rect",
+    class_="sk-interval",
+    x=_F,
+    y=_GAP_MID - 5,
+    width=_F,
+    height=10,
+    fill=svg.PALETTE["primary"],
+    fill_opacity=0.22,
+    rx=3,
+)
+_GAP_LINE = svg.pattern(
+    "line",
+    class_="sk-gap",
+    x1=_F,
+    y1=_GAP_MID,
+    x2=_F,
+    y2=_GAP_MID,
+    stroke=svg.PALETTE["target"],
+    stroke_width=2,
+    stroke_dasharray="3 2",
+)
+_GAP_TARGET = svg.pattern(
+    "line",
+    class_="sk-target-tick",
+    x1=_F,
+    y1=2,
+    x2=_F,
+    y2=_GAP_HEIGHT - 2,
+    **svg.stroke("ink", 2.5),
+)
+_GAP_SCORE = svg.pattern(
+    "circle",
+    class_="sk-score",
+    cx=_F,
+    cy=_GAP_MID,
+    r=5,
+    fill=svg.PALETTE["primary"],
+    stroke=svg.PALETTE["paper"],
+    stroke_width=1.5,
+)
+
+
 def gap_bar(
     score: float | None,
     target: float,
@@ -505,33 +692,35 @@ def gap_bar(
     lo, hi = scale
     if not hi > lo:
         raise ValueError(f"scale must rise, got {scale}")
-    width, height, pad, mid = 136.0, 22.0, 5.0, 11.0
-
-    def px(v: float) -> float:
-        return pad + (width - 2 * pad) * (min(max(v, lo), hi) - lo) / (hi - lo)
-
-    parts = [svg.line("sk-track", px(lo), mid, px(hi), mid, **svg.stroke("grid", 6))]
-    # The level ticks as one path: a table of ten competencies draws ten of these per page.
-    ticks = " ".join(
-        f"M {svg.coord(px(k))} {svg.coord(mid - 5)} V {svg.coord(mid + 5)}"
-        for k in range(math.ceil(lo), math.floor(hi) + 1)
-    )
-    parts.append(svg.element("path", class_="sk-level-ticks", d=ticks, stroke=svg.PALETTE["axis"]))
+    parts = [_gap_frame(lo, hi)]
     a, b, v = _finite(low), _finite(high), _finite(score)
     if a is not None and b is not None:
-        band: dict[str, svg.Attr] = {"fill_opacity": 0.22, "rx": 3}
-        parts.append(svg.rect("sk-interval", px(a), mid - 5, px(b) - px(a), 10, "primary", **band))
+        start = _gap_x(a, lo, hi)
+        parts.append(_GAP_INTERVAL.format(svg.coord(start), svg.coord(_gap_x(b, lo, hi) - start)))
+    at, x = svg.coord(_gap_x(target, lo, hi)), "" if v is None else svg.coord(_gap_x(v, lo, hi))
     if v is not None and v < target:
-        dashed: dict[str, svg.Attr] = {
-            "stroke": svg.PALETTE["target"],
-            "stroke_width": 2,
-            "stroke_dasharray": "3 2",
-        }
-        parts.append(svg.line("sk-gap", px(v), mid, px(target), mid, **dashed))
-    parts.append(
-        svg.line("sk-target-tick", px(target), 2, px(target), height - 2, **svg.stroke("ink", 2.5))
-    )
+        parts.append(_GAP_LINE.format(x, at))
+    parts.append(_GAP_TARGET.format(at, at))
     if v is not None:
-        paper: dict[str, svg.Attr] = {"stroke": svg.PALETTE["paper"], "stroke_width": 1.5}
-        parts.append(svg.dot("sk-score", px(v), mid, 5, "", fill=svg.PALETTE["primary"], **paper))
-    return svg.chart("gap", (0, 0, width, height), title, "".join(parts))
+        parts.append(_GAP_SCORE.format(x))
+    return svg.chart("gap", (0, 0, _GAP_WIDTH, _GAP_HEIGHT), title, "".join(parts))
+
+
+@functools.lru_cache(maxsize=8)
+def _gap_frame(lo: float, hi: float) -> str:
+    """The track and level ticks every gap bar on the scale lo..hi shares."""
+    mid = _GAP_MID
+    track = svg.line(
+        "sk-track", _gap_x(lo, lo, hi), mid, _gap_x(hi, lo, hi), mid, **svg.stroke("grid", 6)
+    )
+    # The level ticks as one path: a table of ten competencies draws ten of these per page.
+    ticks = " ".join(
+        f"M {svg.coord(_gap_x(k, lo, hi))} {svg.coord(mid - 5)} V {svg.coord(mid + 5)}"
+        for k in range(math.ceil(lo), math.floor(hi) + 1)
+    )
+    return track + svg.element("path", class_="sk-level-ticks", d=ticks, stroke=svg.PALETTE["axis"])
+
+
+def _gap_x(v: float, lo: float, hi: float) -> float:
+    """Where the value v lands on a gap bar of the scale lo..hi, clamped to the scale."""
+    return _GAP_PAD + (_GAP_WIDTH - 2 * _GAP_PAD) * (min(max(v, lo), hi) - lo) / (hi - lo)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from skillkit.framework import Framework
+from skillkit.framework import Competency, Framework
 from skillkit.models import Lang
 from skillkit.report import charts
 from skillkit.report.context import Cell, Meta, PersonRow, Run, SiteIndex, level_cell, meta
@@ -88,12 +90,13 @@ class PersonPage:
     """The account executive's own report."""
 
     meta: Meta
-    ui: Mapping[str, str]
+    ui: SimpleNamespace  # UI[lang] as attributes (see `ui_attributes`)
     row: PersonRow
     team_href: str
     quarters_in_role: str
     radar_svg: Markup  # built and escaped by charts
     competencies: tuple[CompetencyRow, ...]
+    competency_rows: tuple[Markup, ...]  # the competencies as table rows (`competency_row_html`)
     self_rows: tuple[SelfRow, ...]
     sources: tuple[SourceRow, ...]
     comments: tuple[tuple[str, str, str], ...]
@@ -136,9 +139,13 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
     shown = shown_periods(a)
     runs = site.runs.get(employee, {})
     mean_target = sum(next_targets.values()) / len(next_targets) if next_targets else None
+    target_role = fw.role(target_id).name(lang) if target_id else ""
+    competencies = tuple(
+        _competency_row(c, data, role_targets, next_targets, runs, lang) for c in fw.competencies
+    )
     return PersonPage(
         meta=meta(site, row.name, "../", person_summary(site, row, data)),
-        ui=ui,
+        ui=ui_attributes(lang),
         row=row,
         team_href=f"../teams/{site.team_slugs[team]}.html",
         quarters_in_role=ui["unknown"] if in_role is None else str(in_role),
@@ -149,8 +156,9 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
             no_data=ui["no_data"],
             lang=lang,
         ),
-        competencies=tuple(
-            _competency_row(fw, c, data, role_targets, next_targets, runs, lang) for c in comps
+        competencies=competencies,
+        competency_rows=tuple(
+            competency_row_html(c, bool(target_role), ui["low_agreement"]) for c in competencies
         ),
         self_rows=_self_rows(fw, data, lang),
         sources=_sources(data, a.rubric.anonymity.min_raters, lang),
@@ -171,48 +179,49 @@ def person_page(site: SiteIndex, employee: str, data: PersonData) -> PersonPage:
         suggestions=_suggestions(
             fw, data, next_targets or role_targets, lang, limit=max(3, len(data.plan))
         ),
-        target_role=fw.role(target_id).name(lang) if target_id else "",
+        target_role=target_role,
         min_raters=a.rubric.anonymity.min_raters,
         low_agreement=low_agreement_note(a, data.low_agreement, lang),
     )
 
 
+@functools.cache
+def ui_attributes(lang: Lang) -> SimpleNamespace:
+    """The page's UI strings as attributes, made once per language."""
+    # Jinja reads `ui.title` as an attribute before it tries a key: on a dict each of a page's
+    # sixty-odd lookups would raise and catch an AttributeError first.
+    return SimpleNamespace(**UI[lang])
+
+
 def _competency_row(
-    fw: Framework,
-    comp: str,
+    competency: Competency,
     data: PersonData,
     role_targets: Mapping[str, int],
     next_targets: Mapping[str, int],
     runs: Mapping[str, Run],
     lang: Lang,
 ) -> CompetencyRow:
-    ui = UI[lang]
+    ui, comp = UI[lang], competency.id
     row = data.latest.get(comp, {})
     level, score = optional_int(row.get("level")), optional_float(row.get("score"))
     step_up = 1 if level is None else level + 1
-    competency = fw.competency(comp)
+    name = competency.name(lang)
     history = data.history.get(comp, ())
     low, high = optional_float(row.get("ci_low")), optional_float(row.get("ci_high"))
     aim = next_targets.get(comp, role_targets[comp])
+    score_text, low_text, high_text = number(score, lang, 2), number(low, lang), number(high, lang)
     gap_title = ui["gap_title"].format(
-        competency=competency.name(lang),
-        score=number(score, lang, 2),
-        low=number(low, lang),
-        high=number(high, lang),
-        target=aim,
+        competency=name, score=score_text, low=low_text, high=high_text, target=aim
     )
     return CompetencyRow(
-        name=competency.name(lang),
+        name=name,
         cell=level_cell(level, role_targets[comp], score, lang, bool(row.get("private"))),
-        score=number(score, lang, 2),
-        interval=f"{number(low, lang)}–{number(high, lang)}" if score is not None else "—",
+        score=score_text,
+        interval=f"{low_text}–{high_text}" if score is not None else "—",
         target=str(role_targets[comp]),
         target_next=str(next_targets.get(comp, "—")),
         trend_svg=charts.sparkline(
-            history,
-            title=f"{ui['trend']}: {competency.name(lang)}",
-            target=float(next_targets.get(comp, role_targets[comp])),
-            no_data=ui["no_data"],
+            history, title=f"{ui['trend']}: {name}", target=float(aim), no_data=ui["no_data"]
         )
         if history
         else Markup(""),
@@ -227,6 +236,35 @@ def _competency_row(
         low_agreement=comp in data.low_agreement,
         run_note=_run_note(runs.get(comp), lang),
         regressed=comp in runs and runs[comp].dropped_from is not None,
+    )
+
+
+def competency_row_html(row: CompetencyRow, next_column: bool, low_agreement: str) -> Markup:
+    """One row of the competency table; `next_column` adds the next role's target column."""
+    # Built here, not in person.html: jinja's cost per value made the ten rows a seventh of a
+    # page's time. Every text is escaped as jinja would, and the whitespace is the template's,
+    # so pages stay byte for byte the same; `low_agreement` is the flag's text.
+    note = (
+        f'<br><span class="{"warn" if row.regressed else "muted"} small">{escape(row.run_note)}'
+        "</span>"
+        if row.run_note
+        else ""
+    )
+    flag = f'<br><span class="warn">⚑ {escape(low_agreement)}</span>' if row.low_agreement else ""
+    next_target = f'<td class="num">{escape(row.target_next)}</td>' if next_column else ""
+    cell = row.cell
+    return Markup(
+        "      <tr>\n"
+        f'        <th scope="row">{escape(row.name)}</th>\n'
+        f'        <td class="lv {escape(cell.css)}" title="{escape(cell.title)}">'
+        f"{escape(cell.text)}</td>\n"
+        f'        <td class="num score">{escape(row.score)}{row.gap_svg}</td>'
+        f'<td class="num">{escape(row.interval)}</td>\n'
+        f'        <td class="num">{escape(row.target)}</td>{next_target}'
+        f'        <td class="trend">{row.trend_svg}{note}</td>'
+        f'<td class="num">{row.raters}</td><td>{escape(row.evidence)}{flag}</td>\n'
+        f'        <td class="indicator">{escape(row.next_indicator)}</td>\n'
+        "      </tr>"
     )
 
 

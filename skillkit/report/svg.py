@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import html
-import itertools
 import re
 from collections.abc import Sequence
 
@@ -38,6 +37,8 @@ DASH = {"target": "6 4", "next": "2 3"}
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 Attr = float | str | None
+# A private-use character, left alone by `escape`: marks where a `pattern` takes a value.
+FIELD = "\ue000"
 
 
 _NEEDS_ESCAPE = re.compile("[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -101,6 +102,14 @@ def element(tag: str, content: str = "", /, **attrs: Attr) -> str:
     return f"{opened}>{content}</{tag}>" if content else f"{opened}/>"
 
 
+def pattern(tag: str, content: str = "", /, **attrs: Attr) -> str:
+    """`element` markup as a `str.format` pattern, with `{}` wherever FIELD was given."""
+    # Made once, filled per chart: the work `element` does for a shape every page draws is
+    # done once per review. Fill a pattern with text already made safe (`coord`, `escape`).
+    made = element(tag, content, **attrs)
+    return made.replace("{", "{{").replace("}", "}}").replace(FIELD, "{}")
+
+
 def text(
     x: float,
     y: float,
@@ -159,9 +168,13 @@ def points(pts: Sequence[tuple[float, float]]) -> str:
 def path(pts: Sequence[tuple[float, float] | None]) -> str:
     """SVG path data through the points, lifting the pen at None (a gap)."""
     out: list[str] = []
-    for prev, p in itertools.pairwise([None, *pts]):
-        if p is not None:
-            out.append(f"{'M' if prev is None else 'L'}{coord(p[0])} {coord(p[1])}")
+    pen = "M"
+    for p in pts:
+        if p is None:
+            pen = "M"
+        else:
+            out.append(f"{pen}{coord(p[0])} {coord(p[1])}")
+            pen = "L"
     return " ".join(out)
 
 
@@ -210,12 +223,19 @@ def chart(name: str, box: tuple[float, float, float, float], title: str, body: s
 
     Returned as `Markup`: every text inside was escaped here, so templates insert it as it is.
     """
+    label = escape(title)
+    heading = f"<title>{label}</title>" if label else "<title/>"
+    return Markup(_root(name, tuple(box)).format(label, heading + body))
+
+
+@functools.lru_cache(maxsize=256)
+def _root(name: str, box: tuple[float, ...]) -> str:
+    """The `<svg>` element of `chart` as a pattern of its label and content: one per chart size."""
     view = " ".join(coord(v) for v in box)
     style = f"width:100%;max-width:{coord(box[2])}px;height:auto;vertical-align:middle"
     root = {"xmlns": "http://www.w3.org/2000/svg", "class_": f"sk-chart sk-{name}", "role": "img"}
-    attrs: dict[str, Attr] = {"aria_label": title, "viewBox": view, "style": style}
-    svg = element("svg", element("title", escape(title)) + body, **root, **attrs, font_family=FONT)
-    return Markup(svg)
+    attrs: dict[str, Attr] = {"aria_label": FIELD, "viewBox": view, "style": style}
+    return pattern("svg", FIELD, **root, **attrs, font_family=FONT)
 
 
 def no_data_chart(name: str, title: str, message: str, w: float = 560, h: float = 60) -> Markup:

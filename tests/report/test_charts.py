@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -456,6 +457,33 @@ def test_a_gap_bar_draws_the_gap_only_below_target() -> None:
     above = parse(gap_bar(4.5, 4.0, title="t"))
     assert not elements(above, "line", "sk-gap") and not elements(above, "rect", "sk-interval")
     assert num(elements(above, "circle", "sk-score")[0], "cx") > num(tick, "x1")
+
+
+def test_a_gap_bar_without_a_score_still_marks_the_target() -> None:
+    root = parse(gap_bar(None, 3.0, title="t", low=2.0, high=3.5))
+    assert elements(root, "line", "sk-target-tick") and elements(root, "rect", "sk-interval")
+    assert not elements(root, "circle", "sk-score") and not elements(root, "line", "sk-gap")
+
+
+def test_a_bullet_widened_for_one_value_leaves_the_next_bullets_axis_alone() -> None:
+    thresholds = (2, 3, 4, 5)
+    before = bullet(3.2, title="t", thresholds=thresholds)
+    wide = parse(bullet(40.0, title="t", thresholds=thresholds))
+    assert num(elements(wide, "rect", "sk-marker")[0], "x") < 252  # the value stays on the axis
+    assert bullet(3.2, title="t", thresholds=thresholds) == before
+
+
+def test_radars_sharing_axes_each_draw_their_own_values() -> None:
+    axes = ["A", "B", "C"]
+    low = parse(radar(axes, [Series("p", (1.0, 1.0, 1.0))], title="t"))
+    high = parse(radar(axes, [Series("p", (5.0, 5.0, 5.0))], title="t"))
+    reach = [max(math.hypot(x, y) for x, y in radar_vertices(r)) for r in (low, high)]
+    assert reach[0] < reach[1]
+
+
+def test_a_sparkline_of_infinite_values_says_no_data() -> None:
+    root = parse(sparkline([float("inf"), float("nan"), None], title="t", no_data="nothing"))
+    assert texts(root) == ["nothing"]
 
 
 def test_numbers_in_charts_follow_the_language() -> None:

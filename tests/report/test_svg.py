@@ -55,6 +55,18 @@ def test_element_names_attributes_and_leaves_out_none() -> None:
     assert svg.element("rect", title='"q"') == '<rect title="&quot;q&quot;"/>'
 
 
+def test_a_pattern_filled_with_values_is_the_element_built_with_them() -> None:
+    made = svg.pattern("circle", svg.element("title", svg.FIELD), class_="dot", cx=svg.FIELD, r=2.5)
+    assert made.format("12.5", "a &amp; b") == svg.element(
+        "circle", svg.element("title", "a &amp; b"), class_="dot", cx=12.5, r=2.5
+    )
+
+
+def test_a_pattern_keeps_braces_in_its_fixed_text_literal() -> None:
+    made = svg.pattern("text", svg.FIELD, class_="{kind}", x=svg.FIELD)
+    assert made.format("3", "value") == '<text class="{kind}" x="3">value</text>'
+
+
 def test_rect_turns_tip_into_a_title_child_and_keeps_the_palette_fill() -> None:
     markup = svg.rect("sk-bar", 0, 0, 10, 5, "primary", tip="<b>")
     root = ET.fromstring(markup.replace("<rect", f'<rect xmlns="{NS[1:-1]}"', 1))
@@ -100,6 +112,14 @@ def test_chart_root_is_accessible_and_scalable() -> None:
     assert root.findtext(f"{NS}title") == "A <title>"
     assert root.get("viewBox") == "0 0 100 40"
     assert root.get("class") == "sk-chart sk-demo"
+
+
+def test_chart_root_is_the_same_for_every_title_and_escapes_each() -> None:
+    first = svg.chart("demo", (0, 0, 100, 40), "A & B", "<g/>")
+    second = svg.chart("demo", (0, 0, 100, 40), '"quoted"', "<g/>")
+    assert 'aria-label="A &amp; B"' in first and "<title>A &amp; B</title>" in first
+    assert 'aria-label="&quot;quoted&quot;"' in second and "A &amp; B" not in second
+    assert svg.chart("demo", (0, 0, 100, 40), "", "<g/>").count("<title/>") == 1
 
 
 def test_no_data_chart_centres_its_message() -> None:
