@@ -82,7 +82,11 @@ class Sheet:
         return np.asarray(self.frame[column] != "", dtype=bool)
 
     def isin(self, column: str, allowed: Collection[str]) -> np.ndarray:
-        return np.asarray(self.frame[column].isin(list(allowed)), dtype=bool)
+        # Judged once per category, then spread to the rows by their codes (-1, a missing
+        # value, picks the False appended last).
+        values = self.frame[column]
+        known = np.asarray(values.cat.categories.isin(list(allowed)), dtype=bool)
+        return np.append(known, False)[values.cat.codes.to_numpy()]
 
     def extras(self) -> list[str]:
         return [c for c in self.frame.columns if c not in self.kind.columns]
@@ -168,7 +172,8 @@ def _check_ratings(sheet: Sheet, rules: RecordRules, errors: list[Problem]) -> N
     _check_known(sheet, "source", rules.sources, "source", errors, "allowed")
     _check_known(sheet, "competency", rules.competencies, "competency", errors)
     if sheet.has("rating"):
-        value, unreadable = tabular.numbers(sheet.frame["rating"])
+        # Judged once per distinct text, then spread to the rows by their codes.
+        value, unreadable = tabular.category_numbers(sheet.frame["rating"])
         low, high, step = rules.scale_min, rules.scale_max, rules.scale_step
         with np.errstate(invalid="ignore"):
             off_scale = (value < low - 1e-9) | (value > high + 1e-9)
@@ -176,7 +181,7 @@ def _check_ratings(sheet: Sheet, rules: RecordRules, errors: list[Problem]) -> N
                 steps = (value - low) / step
                 off_scale |= np.abs(steps - np.round(steps)) > 1e-6
         allowed = f"from {low:g} to {high:g}" + (f" in steps of {step:g}" if step > 0 else "")
-        bad = unreadable | (~np.isnan(value) & off_scale)
+        bad = (unreadable | (~np.isnan(value) & off_scale))[sheet.frame["rating"].cat.codes]
         _flag(errors, sheet, bad, "rating", f"expected a number {allowed}, got {{rating!r}}")
     if sheet.has("source", "rater_id", "employee_id"):
         rows = np.flatnonzero(np.asarray(sheet.frame["source"] == "self", dtype=bool))
@@ -236,8 +241,9 @@ def _check_unique(
     """A row repeating an earlier row's key is an error naming the first line."""
     if not sheet.has(*keys):
         return
-    complete = np.logical_and.reduce([sheet.filled(k) for k in keys])
-    repeated = complete & _repeated(sheet.frame, keys)
+    repeated = _repeated(sheet.frame, keys)
+    for key in keys:  # pairwise: reducing a list of arrays would first stack them into a copy
+        repeated = repeated & sheet.filled(key)
     if not repeated.any():
         return
     rows = np.flatnonzero(repeated)
@@ -251,20 +257,22 @@ def _check_unique(
 def _repeated(frame: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
     """Rows whose `keys` another row repeats, found on one integer per row.
 
-    The key columns are categoricals: their codes, read as the digits of one mixed-radix
-    number, identify a row's key exactly, and hashing one int64 column is far cheaper than
-    comparing several columns of strings.
+    Sorting those integers and comparing neighbours is several times faster than hashing them:
+    millions of distinct keys make a hash table miss the cache at every row.
     """
-    columns = [frame[k] for k in keys]
-    if not all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
+    combined = tabular.row_keys([frame[k] for k in keys])
+    if combined is None:
         return np.asarray(frame.duplicated(list(keys), keep=False), dtype=bool)
-    radix = [len(c.cat.categories) + 1 for c in columns]  # + 1: code -1, a missing value
-    if float(np.prod(np.asarray(radix, dtype=np.float64))) >= 2.0**62:
-        return np.asarray(frame.duplicated(list(keys), keep=False), dtype=bool)
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for column, size in zip(columns, radix, strict=True):
-        combined = combined * size + (column.cat.codes.to_numpy(dtype=np.int64) + 1)
-    return np.asarray(pd.Series(combined).duplicated(keep=False), dtype=bool)
+    repeated = np.zeros(len(frame), dtype=bool)
+    ordered = np.sort(combined)
+    if not (ordered[1:] == ordered[:-1]).any():  # the usual case: no key repeated
+        return repeated
+    order = np.argsort(combined, kind="stable")
+    ordered = combined[order]
+    same = ordered[1:] == ordered[:-1]
+    repeated[order[1:][same]] = True
+    repeated[order[:-1][same]] = True
+    return repeated
 
 
 def _flag(
@@ -296,7 +304,7 @@ def _flag(
 
 def distinct(column: pd.Series) -> set[str]:
     """The filled values that occur in a text column."""
-    return set(column.cat.remove_unused_categories().cat.categories) - {""}
+    return set(tabular.occurring(column)) - {""}
 
 
 def _listing(ids: Iterable[str], sort: bool = True) -> str:

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ MAX_FILE_BYTES = 1 << 30
 _MIB = 1 << 20
 SEPARATORS = (",", ";", "\t")
 _CHUNK = 1 << 24
+_HEAD_CHARS = 65536  # the first line is looked for this far
+_HEAD_BYTES = 4 * _HEAD_CHARS + 8  # enough bytes for that many characters, a BOM and a few more
 _SKIPPED_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")  # ISO, and day first with dots as Russian Excel writes
 # Spaces between groups of three digits, as a number formatted `# ##0,00` is exported.
@@ -72,27 +75,83 @@ def text_column(values: np.ndarray) -> pd.Categorical:
 
 
 def coded_text(codes: np.ndarray, uniques: Any) -> pd.Categorical:
-    """Codes into distinct strings → categorical of the stripped strings, categories sorted."""
-    stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+    """Codes into strings → categorical of the stripped strings that occur, categories sorted."""
+    # A dictionary read by Arrow may hold strings no code points to (the header's, for one).
+    used = np.bincount(codes, minlength=len(uniques)) > 0
+    stripped = np.array(
+        [str(u).strip() for u, occurs in zip(uniques, used.tolist(), strict=True) if occurs],
+        dtype=object,
+    )
     merged_codes, distinct = pd.factorize(stripped)
     order = np.argsort(distinct, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     categories = pd.Index(np.asarray(distinct, dtype=object)[order], dtype=object)
-    return pd.Categorical.from_codes(rank[merged_codes][codes], categories=categories)
+    recode = np.full(len(uniques), -1, dtype=np.int64)
+    recode[used] = rank[merged_codes]
+    return pd.Categorical.from_codes(recode[codes], categories=categories, validate=False)
+
+
+def occurring(column: pd.Series) -> pd.Index:
+    """The categories of a categorical column that some row holds, in category order."""
+    return column.cat.categories[_counted(column)[1]]
+
+
+def without_unused(column: pd.Series) -> pd.Categorical:
+    """`column.cat.remove_unused_categories()`, found by counting codes instead of sorting them."""
+    categories, codes = column.cat.categories, column.cat.codes.to_numpy()
+    shifted, used = _counted(column)
+    if used.all():  # the usual case, as tables are read
+        recoded, kept = codes.copy(), categories
+    else:
+        recoded, kept = (np.cumsum(np.concatenate(([True], used))) - 2)[shifted], categories[used]
+    dtype = pd.CategoricalDtype(kept, ordered=column.cat.ordered)
+    return pd.Categorical.from_codes(recoded, dtype=dtype, validate=False)
+
+
+def _counted(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A categorical column's codes plus one (so -1, a missing value, is 0) and which
+    categories occur: counted in one pass, where pandas sorts the codes to find them."""
+    shifted = np.add(column.cat.codes.to_numpy(), 1, dtype=np.intp)
+    return shifted, np.bincount(shifted, minlength=len(column.cat.categories) + 1)[1:] > 0
+
+
+def row_keys(columns: list[pd.Series]) -> np.ndarray | None:
+    """One int64 per row that sorts and compares as the row's categorical `columns` together.
+
+    Categories are sorted, so the codes, read as the digits of one mixed-radix number, order
+    rows as their texts do, column after column; one int64 sorts and compares far faster than
+    several columns. None when a column is not categorical or the number could overflow.
+    """
+    if not all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
+        return None
+    radix = [len(c.cat.categories) + 1 for c in columns]  # + 1: the code -1, a missing value
+    if float(np.prod(np.asarray(radix, dtype=np.float64))) >= 2.0**62:
+        return None
+    keys = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    for column, size in zip(columns, radix, strict=True):
+        keys *= size
+        keys += column.cat.codes.to_numpy()
+        keys += 1
+    return keys
 
 
 def numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """A text column as float64 (decimal point or comma; NaN if empty) and unreadable cells."""
+    values, unreadable = category_numbers(column)
+    codes = column.cat.codes.to_numpy()
+    return values[codes], unreadable[codes]
+
+
+def category_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """`numbers` for each category of a text column rather than each row, in category order."""
     categories = pd.Series(column.cat.categories, dtype=object)
     grouped = categories.str.fullmatch(_GROUPED).to_numpy(dtype=bool)
     texts = categories.where(~grouped, categories.str.replace(_GROUP_SPACE, "", regex=True))
     parsed = pd.to_numeric(texts.str.replace(",", ".", regex=False), errors="coerce")
     values = np.array(parsed, dtype=np.float64)
     values[~np.isfinite(values)] = np.nan
-    unreadable = (categories != "").to_numpy() & np.isnan(values)
-    codes = column.cat.codes.to_numpy()
-    return values[codes], unreadable[codes]
+    return values, (categories != "").to_numpy() & np.isnan(values)
 
 
 def dates(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -233,26 +292,20 @@ def read_csv(
     if (refusal := size_refusal(path, display, size_limit(max_bytes))) is not None:
         errors.append(refusal)
         return None
-    try:
-        scan = _scan(path)
-    except OSError as exc:
-        errors.append(_cannot_read(display, exc))
+    if (scanned := _scanned(_scan, path, display, errors)) is None:
         return None
-    if scan.refusal is not None:
-        errors.append(Problem(display, scan.refusal_line, "", scan.refusal))
-        return None
-    encoding, header_line = scan.encoding, scan.first_line
-    if encoding is None:
-        errors.append(
-            Problem(display, None, "", "cannot decode the file: expected UTF-8 or Windows-1251")
-        )
-        return None
-    if scan.blank:
-        errors.append(Problem(display, None, "", _EMPTY))
-        return None
-    separator = guess_separator(header_line)
-    physical = scan.newlines + (1 if scan.ends_open else 0)
-    fast = _read_regular(path, encoding, separator, header_line, physical)
+    scan, encoding = scanned
+    tried = (encoding, *_layout(scan))
+    fast = _read_regular(path, *tried)
+    if fast is None and not scan.checked:
+        # Arrow refused a file taken for UTF-8 unchecked: bad UTF-8 or an irregular row. Only
+        # decoding every byte tells which, and so the encoding the exact reader must use.
+        if (scanned := _scanned(_decoding_scan, path, display, errors)) is None:
+            return None
+        scan, encoding = scanned
+        if (encoding, *_layout(scan)) != tried:  # else Arrow has just refused this very read
+            fast = _read_regular(path, encoding, *_layout(scan))
+    separator, _, physical = _layout(scan)
     if fast is not None:  # the usual export: every line one row, as wide as the header
         names, columns = fast
         table = table_of(display, names, columns, np.arange(1, physical + 1), errors, notes)
@@ -298,12 +351,42 @@ def read_csv(
     )
 
 
+def _scanned(
+    scan: Callable[[Path], _Scan], path: Path, display: str, errors: list[Problem]
+) -> tuple[_Scan, str] | None:
+    """The scan of a file readable as CSV text, and its encoding; else None, and why in `errors`."""
+    try:
+        found = scan(path)
+    except OSError as exc:
+        errors.append(_cannot_read(display, exc))
+        return None
+    if found.refusal is not None:
+        errors.append(Problem(display, found.refusal_line, "", found.refusal))
+    elif found.encoding is None:
+        message = "cannot decode the file: expected UTF-8 or Windows-1251"
+        errors.append(Problem(display, None, "", message))
+    elif found.blank:
+        errors.append(Problem(display, None, "", _EMPTY))
+    else:
+        return found, found.encoding
+    return None
+
+
+def _layout(scan: _Scan) -> tuple[str, str, int]:
+    """The separator, the header line and the number of physical lines of a scanned file."""
+    return guess_separator(scan.first_line), scan.first_line, scan.newlines + int(scan.ends_open)
+
+
 def _read_regular(
     path: Path, encoding: str, separator: str, header_line: str, physical: int
 ) -> tuple[list[str], list[pd.Categorical]] | None:
     """A CSV whose every line is one row as wide as the header, read by Arrow's multithreaded
-    reader and encoded as categories in C++; None for any other file (blank lines, ragged
-    rows, line breaks inside quotes), which the exact, slower reader then takes.
+    reader straight into dictionaries (each distinct text decoded once); None for any other
+    file (blank lines, ragged rows, line breaks inside quotes, bad UTF-8), which the exact,
+    slower reader then takes.
+
+    Arrow checks that every cell is UTF-8, and every byte of a regular file not in a cell is a
+    separator, quote or line break, so a file read as UTF-8 here is valid UTF-8 throughout.
     """
     import pyarrow as pa
     from pyarrow import csv as arrow_csv
@@ -336,7 +419,9 @@ def _read_regular(
                 invalid_row_handler=skip,
             ),
             convert_options=arrow_csv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(width)},
+                column_types={
+                    f"f{i}": pa.dictionary(pa.int32(), pa.string()) for i in range(width)
+                },
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -351,8 +436,8 @@ def _read_regular(
     columns: list[pd.Categorical] = []
     for column in read.columns:
         names.append(str(column[0].as_py() or ""))
-        encoded = column.slice(1).combine_chunks().dictionary_encode()
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        encoded = column.combine_chunks()  # one dictionary for all of Arrow's blocks
+        codes = encoded.indices.to_numpy(zero_copy_only=False)[1:]  # the header row is not data
         columns.append(coded_text(codes, encoded.dictionary.to_pylist()))
     return names, columns
 
@@ -373,17 +458,60 @@ class _Scan:
     blank: bool  # nothing but whitespace
     refusal: str | None = None  # why these bytes are not CSV text at all
     refusal_line: int | None = None
+    checked: bool = True  # False: taken for UTF-8 unchecked, as Arrow's reader checks every cell
 
 
 def _scan(path: Path) -> _Scan:
-    """Encoding, first line, newline count and ending of a CSV file; or why it is not text."""
+    """Encoding, first line, newline count and ending of a CSV file; or why it is not text.
+
+    The bytes are looked at, not decoded: ASCII is UTF-8, and other bytes are taken for UTF-8
+    unchecked (see `_read_regular`). Decoding every byte in Python took half as long as
+    Arrow's whole read; the files that need it (NUL bytes, not UTF-8 at the start, a head of blanks)
+    are left to `_decoding_scan`, whose answer this one gives wherever it gives one.
+    """
     with path.open("rb") as stream:
-        start = stream.read(8)
+        if (refused := _refused_start(stream.read(8))) is not None:
+            return refused
+        stream.seek(0)
+        head = stream.read(_HEAD_BYTES)
+        stream.seek(0)
+        newlines, last, size, ascii_text = 0, b"\n", 0, True
+        while chunk := stream.read(_CHUNK):
+            if b"\0" in chunk:
+                return _decoding_scan(path)  # which line, and binary or undecodable first
+            # Counted by numpy: twice as fast as bytes.count on a long chunk.
+            newlines += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == 10))
+            body = chunk.removeprefix(codecs.BOM_UTF8) if size == 0 else chunk
+            ascii_text = ascii_text and body.isascii()
+            last, size = chunk[-1:], size + len(chunk)
+    whole = size <= len(head)
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=whole)
+    except UnicodeDecodeError:
+        return _decoding_scan(path)  # Windows-1251, or neither
+    blank = not text or text.isspace()
+    if blank and not whole:  # blanks so far: only the whole text tells
+        return _decoding_scan(path)
+    first_line = text[:_HEAD_CHARS].split("\n", 1)[0]
+    ends_open = last not in (b"\n", b"")
+    return _Scan("utf-8-sig", first_line, newlines, ends_open, blank, checked=ascii_text or whole)
+
+
+def _refused_start(start: bytes) -> _Scan | None:
+    """A file starting as a known binary format or as UTF-16 text; None for any other start."""
     for signature, what in _SIGNATURES:
         if start.startswith(signature):
             return _Scan(None, "", 0, False, False, f"{_BINARY} ({what})")
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _Scan(None, "", 0, False, False, _UTF16)
+    return None
+
+
+def _decoding_scan(path: Path) -> _Scan:
+    """`_scan` by decoding the whole file in each of ENCODINGS in turn: exact, and slow."""
+    with path.open("rb") as stream:
+        if (refused := _refused_start(stream.read(8))) is not None:
+            return refused
     for encoding in ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
         newlines, last, head, blank = 0, b"\n", "", True
@@ -395,8 +523,8 @@ def _scan(path: Path) -> _Scan:
                         line = newlines + chunk.count(b"\n", 0, nul) + 1
                         return _Scan(None, "", 0, False, False, f"{_BINARY} (NUL bytes)", line)
                     text = decoder.decode(chunk)
-                    if len(head) < 65536 and "\n" not in head:
-                        head += text[:65536]
+                    if len(head) < _HEAD_CHARS and "\n" not in head:
+                        head += text[:_HEAD_CHARS]
                     blank = blank and (not text or text.isspace())
                     newlines += chunk.count(b"\n")
                     last = chunk[-1:]

@@ -11,7 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from skillkit import tabular
 from skillkit.errors import InputError
+from skillkit.record_checks import RATINGS as RATINGS_KIND
+from skillkit.record_checks import Sheet, _repeated
 from skillkit.records import RecordRules, Records, load_records
 from tests.conftest import COMPETENCIES
 
@@ -327,3 +330,34 @@ def test_a_data_folder_needs_both_required_files(tmp_path: Path) -> None:
         f"{tmp_path}/data/people.csv: {needs}",
         f"{tmp_path}/data/ratings.csv: {needs}",
     ]
+
+
+# --- the vectorised checks on category codes ------------------------------------------------------
+
+
+def _coded_frame(rows: int, seed: int) -> pd.DataFrame:
+    """Key columns as the reader makes them (sorted categories), with "" and missing values."""
+    rng = np.random.default_rng(seed)
+    columns = {}
+    for name, choices in (("period", ["2026Q1", "2026Q2"]), ("who", ["b", "a", "", "c"])):
+        values = rng.choice(np.array([*choices, None], dtype=object), rows)
+        columns[name] = pd.Categorical(values, categories=sorted(set(choices)))
+    return pd.DataFrame(columns)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 3, 40])  # none repeated, and some
+def test_repeated_keys_are_the_rows_pandas_calls_duplicated(rows: int) -> None:
+    frame = _coded_frame(rows, seed=rows)
+    for keys in (("period",), ("period", "who")):
+        expected = frame.duplicated(list(keys), keep=False).to_numpy()
+        assert _repeated(frame, keys).tolist() == expected.tolist()
+        assert _repeated(frame.astype(object), keys).tolist() == expected.tolist()
+
+
+def test_isin_looks_at_each_category_once_and_a_missing_value_is_not_in() -> None:
+    frame = _coded_frame(40, seed=1)
+    sheet = Sheet(RATINGS_KIND, tabular.Table("r.csv", frame, np.arange(2, 42)), "ratings.csv")
+    for allowed in ({"a", "c"}, set(), {"", "b", "zzz"}):
+        expected = frame["who"].isin(list(allowed)).to_numpy()
+        assert sheet.isin("who", allowed).tolist() == expected.tolist()
+    assert frame["who"].isna().any()

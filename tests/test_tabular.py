@@ -605,3 +605,152 @@ def _read_args(path: Path) -> tuple[str, str, str, int]:
     assert scan.encoding is not None
     separator = tabular.guess_separator(scan.first_line)
     return scan.encoding, separator, scan.first_line, scan.newlines + int(scan.ends_open)
+
+
+# --- the encoding check: bytes looked at, or every byte decoded -----------------------------------
+
+_CYRILLIC_RATINGS = RATINGS.replace("communication,4,", "communication,4,Хорошо")
+ENCODING_CASES = {
+    # name: (bytes, whether the look at the bytes settles it without decoding every byte)
+    "ASCII": (RATINGS.encode(), True),
+    "UTF-8 with a BOM, Cyrillic": (_CYRILLIC_RATINGS.encode("utf-8-sig"), True),
+    "Windows-1251 after an ASCII head": (_CYRILLIC_RATINGS.encode("cp1251"), False),
+    "Windows-1251 in the head": (RATINGS.replace("period", "период").encode("cp1251"), False),
+    "UTF-8 with a row too wide": ((_CYRILLIC_RATINGS + "1,2,3,4,5,6,7,8\n").encode(), False),
+    "neither encoding": (RATINGS.encode() + b"2026Q1,E\xe9\x98,E001,self,x,4,\n", False),
+    "NUL after bytes neither encoding reads": (
+        RATINGS.encode() + b"\xe9\x98\n" + b"x" * 64 + b"\0\n",
+        False,
+    ),
+    "NUL before them": (RATINGS.encode() + b"\0\n" + b"x" * 64 + b"\xe9\x98\n", False),
+    "NUL in a cell of a regular file": (RATINGS.encode() + b"2026Q1,E,E,self,a\0b,4,\n", False),
+    "blanks, then a header": (b" \r\n" * 40 + RATINGS.encode(), False),
+    "nothing but blanks": (b"\xef\xbb\xbf" + b" \t\r\n" * 40, False),
+    "empty": (b"", True),
+}
+
+
+@pytest.mark.parametrize("name", ENCODING_CASES)
+def test_the_bytes_are_decoded_only_when_a_look_cannot_tell_and_the_answer_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    data, settled_by_looking = ENCODING_CASES[name]
+    path = tmp_path / "ratings.csv"
+    path.write_bytes(data)
+    # Small pieces, and a head that holds the header but not the whole file, so that these small
+    # files take the paths a long file takes.
+    monkeypatch.setattr(tabular, "_CHUNK", 64)
+    monkeypatch.setattr(tabular, "_HEAD_BYTES", 96)
+    decoding_scan = tabular._decoding_scan
+    decoded: list[Path] = []
+
+    def spy(path: Path) -> tabular._Scan:
+        decoded.append(path)
+        return decoding_scan(path)
+
+    monkeypatch.setattr(tabular, "_decoding_scan", spy)
+    table, errors, notes = read(path)
+    assert (decoded == []) is settled_by_looking
+    monkeypatch.setattr(tabular, "_scan", decoding_scan)  # every byte decoded, as it always was
+    exact_table, exact_errors, exact_notes = read(path)
+    assert (errors, notes) == (exact_errors, exact_notes)
+    assert (table is None) is (exact_table is None)
+    if table is not None and exact_table is not None:
+        pd.testing.assert_frame_equal(table.frame, exact_table.frame)
+        assert table.lines.tolist() == exact_table.lines.tolist()
+
+
+def test_the_encoding_cases_read_as_a_user_expects(tmp_path: Path) -> None:
+    path = tmp_path / "ratings.csv"
+
+    def outcome(name: str) -> tuple[list[str], list[str]]:
+        path.write_bytes(ENCODING_CASES[name][0])
+        table, errors, _ = read(path)
+        comments = [] if table is None else table.frame["comment"].tolist()
+        return comments, errors
+
+    assert outcome("UTF-8 with a BOM, Cyrillic") == (["Хорошо", ""], [])
+    assert outcome("Windows-1251 after an ASCII head") == (["Хорошо", ""], [])
+    assert outcome("UTF-8 with a row too wide")[1] == [
+        "ratings.csv:4: row has 8 fields, the header has 7"
+    ]
+    cannot = "ratings.csv: cannot decode the file: expected UTF-8 or Windows-1251"
+    assert outcome("neither encoding") == ([], [cannot])
+    assert outcome("NUL before them") == (
+        [],
+        ["ratings.csv:4: this is a binary file, not a CSV text file (NUL bytes)"],
+    )
+    assert outcome("NUL in a cell of a regular file")[1] == [
+        "ratings.csv:4: this is a binary file, not a CSV text file (NUL bytes)"
+    ]
+    assert outcome("nothing but blanks")[1] == [f"ratings.csv: {tabular._EMPTY}"]
+
+
+def test_a_file_read_as_utf8_unchecked_is_confirmed_by_arrow_and_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ratings.csv"
+    path.write_bytes(_CYRILLIC_RATINGS.encode())
+    monkeypatch.setattr(tabular, "_HEAD_BYTES", 96)
+    scan = tabular._scan(path)
+    assert (scan.encoding, scan.checked) == ("utf-8-sig", False)
+    assert scan.first_line == RATINGS.splitlines()[0]
+    assert (scan.newlines, scan.ends_open, scan.blank) == (3, False, False)
+    # Arrow refuses bad UTF-8 anywhere, in a quoted cell too: the file is then decoded.
+    assert tabular._read_regular(path, *_read_args(path)) is not None
+    path.write_bytes(RATINGS.encode() + b'2026Q1,E001,E001,self,x,4,"a""\xd0"""\n')
+    assert tabular._read_regular(path, *_read_args(path)) is None
+
+
+# --- category codes -------------------------------------------------------------------------------
+
+
+def test_coded_text_keeps_only_the_strings_a_code_points_to() -> None:
+    codes = np.array([2, 0, 2, 3], dtype=np.int32)
+    made = tabular.coded_text(codes, ["b ", "header", " a", "b"])
+    assert made.tolist() == ["a", "b", "a", "b"]
+    assert made.categories.tolist() == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["b", "a", "b"],  # every category used
+        ["c", None, "a", "c"],  # a missing value, code -1
+        [],
+    ],
+)
+def test_without_unused_is_remove_unused_categories(values: list[str | None]) -> None:
+    full = pd.Series(pd.Categorical(values, categories=["a", "b", "c", "d"]))
+    for series in (full, full.iloc[1:]):
+        expected = series.cat.remove_unused_categories().array
+        got = tabular.without_unused(series)
+        pd.testing.assert_extension_array_equal(got, expected)
+        assert got.codes.dtype == expected.codes.dtype
+
+
+def test_row_keys_order_rows_as_lexsort_and_give_up_before_overflowing() -> None:
+    rng = np.random.default_rng(7)
+    columns = [
+        pd.Series(pd.Categorical.from_codes(rng.integers(-1, size, 500), categories=range(size)))
+        for size in (3, 40, 7)
+    ]
+    keys = tabular.row_keys(columns)
+    assert keys is not None
+    lexsorted = np.lexsort([c.cat.codes.to_numpy() for c in reversed(columns)])
+    assert np.argsort(keys, kind="stable").tolist() == lexsorted.tolist()
+    huge = pd.Series(pd.Categorical.from_codes([0, 1], categories=range(1 << 21)))
+    assert tabular.row_keys([huge, huge, huge]) is None
+    assert tabular.row_keys([pd.Series(["a", "b"])]) is None
+
+
+def test_numbers_per_category_spread_to_rows_as_numbers() -> None:
+    text = column("2,5", "", "x", "1 000", "2,5")
+    values, unreadable = tabular.category_numbers(text)
+    assert text.cat.categories.tolist() == ["", "1 000", "2,5", "x"]
+    np.testing.assert_array_equal(values, [np.nan, 1000.0, 2.5, np.nan])
+    assert unreadable.tolist() == [False, False, False, True]
+    row_values, row_unreadable = tabular.numbers(text)
+    codes = text.cat.codes.to_numpy()
+    np.testing.assert_array_equal(row_values, values[codes])
+    assert row_unreadable.tolist() == unreadable[codes].tolist()
