@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from skillkit import __version__
-from skillkit.csv_text import csv_text
+from skillkit.csv_text import csv_chunks
 from skillkit.models import Lang
 from skillkit.ninebox import placed
 from skillkit.pipeline import Assessment
@@ -136,6 +136,12 @@ def _formulas(values: pd.Series) -> np.ndarray:
     return risky
 
 
+def _csv_bytes(table: pd.DataFrame) -> bytes:
+    """A large table's CSV as UTF-8, encoded a million rows at a time: the text of all rows at
+    once and its per-row strings would be gigabytes at 100,000 people."""
+    return b"".join(piece.encode("utf-8") for piece in csv_chunks(table))
+
+
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file, read in chunks."""
     digest = hashlib.sha256()
@@ -206,13 +212,13 @@ def review_outputs(
     Pages are rendered on `jobs` processes as `pages` is read, so that a writer holds only a
     few at a time; `progress(done, total)` is called after each page.
     """
-    texts = {
-        "scores.csv": csv_text(spreadsheet_safe(scores_table(assessment))),
-        "readiness.csv": csv_text(spreadsheet_safe(readiness_table(assessment, lang))),
+    files = {
+        "scores.csv": _csv_bytes(spreadsheet_safe(scores_table(assessment))),
+        "readiness.csv": _csv_bytes(spreadsheet_safe(readiness_table(assessment, lang))),
     }
     rejected = assessment.records.rejected
     if rejected is not None:  # --skip-invalid: what was set aside, even when nothing was
-        texts["rejected.csv"] = csv_text(spreadsheet_safe(rejected))
+        files["rejected.csv"] = _csv_bytes(spreadsheet_safe(rejected))
     names: list[str] = []
     pages: Iterator[tuple[str, bytes]] = iter(())
     if html:
@@ -224,8 +230,8 @@ def review_outputs(
     about = manifest(assessment, generated_at, lang, standards)
     # The pages this run owns: the next run removes those it no longer writes, and no others.
     about["pages"] = sorted(names)
-    texts["manifest.json"] = json.dumps(about, ensure_ascii=False, indent=2) + "\n"
-    files = {path: text.encode("utf-8") for path, text in texts.items()}
+    text = json.dumps(about, ensure_ascii=False, indent=2) + "\n"
+    files["manifest.json"] = text.encode("utf-8")
     return Outputs(files, tuple(names), pages)
 
 
