@@ -265,7 +265,7 @@ def demo(
     out: Path, people: int, quarters: int, seed: int, lang: str, pdf: bool, jobs: int, quiet: bool
 ) -> None:
     """Generate a realistic synthetic agency into OUT/data and review it into OUT."""
-    from skillkit.csv_text import csv_text
+    from skillkit.csv_text import csv_bytes
     from skillkit.demo import generate_agency
     from skillkit.pipeline import load_standards
 
@@ -273,7 +273,7 @@ def demo(
     tables = generate_agency(
         framework, rubric, people=people, quarters=quarters, seed=seed, lang=cast("Lang", lang)
     )
-    files = {f"data/{name}.csv": csv_text(frame).encode("utf-8") for name, frame in tables.items()}
+    files = {f"data/{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
     write_files(out, files)
     if not quiet:
         click.echo(

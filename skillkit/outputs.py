@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from skillkit import __version__
-from skillkit.csv_text import csv_chunks
+from skillkit.csv_text import csv_bytes
 from skillkit.models import Lang
 from skillkit.ninebox import placed
 from skillkit.pipeline import Assessment
@@ -136,12 +136,6 @@ def _formulas(values: pd.Series) -> np.ndarray:
     return risky
 
 
-def _csv_bytes(table: pd.DataFrame) -> bytes:
-    """A large table's CSV as UTF-8, encoded a million rows at a time: the text of all rows at
-    once and its per-row strings would be gigabytes at 100,000 people."""
-    return b"".join(piece.encode("utf-8") for piece in csv_chunks(table))
-
-
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file, read in chunks."""
     digest = hashlib.sha256()
@@ -213,12 +207,12 @@ def review_outputs(
     few at a time; `progress(done, total)` is called after each page.
     """
     files = {
-        "scores.csv": _csv_bytes(spreadsheet_safe(scores_table(assessment))),
-        "readiness.csv": _csv_bytes(spreadsheet_safe(readiness_table(assessment, lang))),
+        "scores.csv": csv_bytes(spreadsheet_safe(scores_table(assessment))),
+        "readiness.csv": csv_bytes(spreadsheet_safe(readiness_table(assessment, lang))),
     }
     rejected = assessment.records.rejected
     if rejected is not None:  # --skip-invalid: what was set aside, even when nothing was
-        files["rejected.csv"] = _csv_bytes(spreadsheet_safe(rejected))
+        files["rejected.csv"] = csv_bytes(spreadsheet_safe(rejected))
     names: list[str] = []
     pages: Iterator[tuple[str, bytes]] = iter(())
     if html:

@@ -11,6 +11,7 @@ import pandas as pd
 from skillkit import periods
 from skillkit.framework import Framework
 from skillkit.rubric import Rubric
+from skillkit.tabular import row_keys
 
 if TYPE_CHECKING:  # only the type: scoring takes the calibration, it never fits one
     from skillkit.calibration import Calibration
@@ -174,19 +175,18 @@ def _means_and_sizes(raw: np.ndarray, mean: np.ndarray, group: np.ndarray) -> pd
 
 def _cell_key(keys: dict[str, pd.Series]) -> np.ndarray:
     """Each row's cell (period, employee, competency) as one int64, ordered as the keys are."""
-    cell = np.zeros(len(keys[CELL[0]]), dtype=np.int64)
-    for column in CELL:
-        codes = keys[column].cat
-        cell = cell * len(codes.categories) + codes.codes.to_numpy()
+    cell = row_keys([keys[column] for column in CELL])
+    # Three keys overflow only past 2^62 cells: billions of people.
+    assert cell is not None, "more cells than an int64 numbers"
     return cell
 
 
 def _cell_keys(cells: pd.Index, keys: dict[str, pd.Series]) -> pd.DataFrame:
-    """The categorical key columns of the cells numbered by `_cell_key`."""
+    """The categorical key columns of the cells numbered by `_cell_key` (`row_keys`' digits)."""
     columns, rest = {}, cells.to_numpy(dtype=np.int64)
     for column in reversed(CELL):
-        rest, codes = np.divmod(rest, len(keys[column].cat.categories))
-        columns[column] = _from_codes(codes, keys[column])
+        rest, digit = np.divmod(rest, len(keys[column].cat.categories) + 1)
+        columns[column] = _from_codes(digit - 1, keys[column])
     return pd.DataFrame({column: columns[column] for column in CELL})
 
 
@@ -209,8 +209,6 @@ def _from_codes(codes: np.ndarray, like: pd.Series) -> pd.Categorical:
 def _per_category(keys: pd.Series, values: pd.Series, missing: float) -> np.ndarray:
     """`values` looked up by each categorical key's category (`missing` where none): one lookup
     per category, then a take by code, instead of one per row."""
-    if not isinstance(keys.dtype, pd.CategoricalDtype):
-        return keys.astype(str).map(values).astype("float64").fillna(missing).to_numpy()
     categories = pd.Index(keys.cat.categories).astype(str)
     looked_up = values.reindex(categories).to_numpy(dtype="float64", na_value=np.nan)
     looked_up = np.where(np.isnan(looked_up), missing, looked_up)
@@ -219,8 +217,6 @@ def _per_category(keys: pd.Series, values: pd.Series, missing: float) -> np.ndar
 
 def _text(keys: pd.Series) -> pd.Series:
     """A categorical key column as text (missing stays missing), converting each category once."""
-    if not isinstance(keys.dtype, pd.CategoricalDtype):
-        return keys.astype(str)
     categories = pd.Index(keys.cat.categories).astype(str)
     text = categories.take(keys.cat.codes.to_numpy(), allow_fill=True, fill_value=None)
     return pd.Series(text, index=keys.index)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skillkit.csv_text import csv_chunks, csv_text
+from skillkit.csv_text import csv_bytes, csv_chunks, csv_text
 
 
 def pandas_csv(table: pd.DataFrame) -> str:
@@ -93,3 +93,4 @@ def test_pieces_join_to_the_whole_text() -> None:
     pieces = list(csv_chunks(table, rows=3))
     assert len(pieces) == 1 + 4  # the header, then 3 + 3 + 3 + 1 rows
     assert "".join(pieces) == pandas_csv(table)
+    assert csv_bytes(table) == pandas_csv(table).encode("utf-8")
