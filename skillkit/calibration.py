@@ -51,18 +51,21 @@ class Calibration:
 
     def adjust(self, ratings: pd.DataFrame) -> pd.Series:
         """Each rating minus its rater's effect, kept on the scale; self ratings stay as given."""
-        rating = ratings["rating"].astype("float64")
         if self.effects.empty:
-            return rating
+            return ratings["rating"].astype("float64")
         # Look each distinct rater up once, then spread by code: millions of rows, few raters.
-        codes, raters = pd.factorize(ratings["rater_id"])
-        known = pd.Index(self.effects["rater_id"]).get_indexer(pd.Index(raters).astype(str))
+        rater = ratings["rater_id"].astype("category").cat
+        known = pd.Index(self.effects["rater_id"]).get_indexer(rater.categories.astype(str))
         per_rater = np.append(self.effects["effect"].to_numpy(dtype="float64"), 0.0)[known]
-        effect = np.where(codes >= 0, per_rater[codes], 0.0)
-        is_self = ratings["source"].eq("self").to_numpy(dtype=bool, na_value=False)
-        effect = np.where(is_self, 0.0, effect)
+        effect = np.append(per_rater, 0.0)[rater.codes.to_numpy()]  # code -1, no rater: 0
+        effect[ratings["source"].eq("self").to_numpy(dtype=bool, na_value=False)] = 0.0
+        # In place, one array beside the result: 42 million rows at 100,000 people. A missing
+        # rating stays missing (NaN minus anything, clipped, is NaN).
+        adjusted = np.subtract(ratings["rating"].to_numpy(dtype="float64"), effect, out=effect)
         low, high = self.scale
-        return (rating - effect).clip(lower=low, upper=high).where(rating.notna())
+        return pd.Series(
+            np.clip(adjusted, low, high, out=adjusted), index=ratings.index, name="rating"
+        )
 
 
 def calibrate(ratings: pd.DataFrame, rubric: Rubric, period: str) -> Calibration:

@@ -246,6 +246,35 @@ def test_interval_narrows_with_more_raters_and_stays_on_the_scale(
         assert 1.0 <= row["ci_low"] <= row["score"] <= row["ci_high"] <= 5.0
 
 
+def test_each_quarter_scores_its_own_ratings_and_the_spread_pools_every_quarter(
+    framework: Framework, rubric: Rubric
+) -> None:
+    # Rows out of quarter order, a quarter with a self rating alone and a missing rating:
+    # scoring works quarter by quarter, and none of that may leak between quarters.
+    rows = [
+        ("2026Q2", "E1", "P1", "peer", "communication", 1.0),
+        (PERIOD, "E1", "P1", "peer", "communication", 3.0),
+        ("2026Q1", "E1", "E1", "self", "communication", 4.0),
+        ("2026Q2", "E1", "P2", "peer", "communication", 5.0),
+        (PERIOD, "E1", "P3", "peer", "communication", float("nan")),
+        (PERIOD, "E1", "P2", "peer", "communication", 4.0),
+    ]
+    together = scoring.score(ratings(*rows), NO_KPIS, roles(), framework, rubric)
+    alone = scoring.score(
+        ratings(*(row for row in rows if row[0] == PERIOD)), NO_KPIS, roles(), framework, rubric
+    )
+    now, by_itself = cell(together, "communication"), cell(alone, "communication")
+    assert (now["score"], now["n_raters"]) == (by_itself["score"], by_itself["n_raters"])
+    assert (now["score"], now["n_raters"]) == (pytest.approx(3.5), 2)
+    assert cell(together, "communication", period="2026Q2")["score"] == pytest.approx(3.0)
+    first = cell(together, "communication", period="2026Q1")
+    assert np.isnan(first["score"]) and first["self_rating"] == 4.0
+    # The raters' spread is pooled over the quarters: squared residuals 4 + 4 (2026Q2) and
+    # 0.25 + 0.25, over one degree of freedom each quarter; two peers give se = sigma / sqrt(2).
+    assert now["se"] == pytest.approx(math.sqrt((8.5 / 2) / 2))
+    assert by_itself["se"] == pytest.approx(math.sqrt((0.5 / 1) / 2))
+
+
 def test_trend_is_the_least_squares_slope_per_quarter(framework: Framework, rubric: Rubric) -> None:
     quarters = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
     values = [2.0, 2.5, 3.5, 4.0]
