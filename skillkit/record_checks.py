@@ -1,6 +1,6 @@
 """The four input tables as read, and every check on them: what a row must hold to be used.
 
-Checks are vectorised over each column's distinct values (see `tabular`); Problem objects are
+Checks are vectorised over each column's distinct values (see `text_columns`); Problem objects are
 built only for the rows that fail. `records` runs them, and sets rows aside or stops.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from skillkit import tabular
+from skillkit import tabular, text_columns
 from skillkit.errors import Problem
 from skillkit.periods import PERIOD_PATTERN
 
@@ -152,7 +152,7 @@ def _check_people(sheet: Sheet, rules: RecordRules, errors: list[Problem]) -> No
     for column in DATES:
         if sheet.has(column):
             message = f"expected a date like 2024-03-01 or 01.03.2024, got {{{column}!r}}"
-            _flag(errors, sheet, tabular.dates(sheet.frame[column])[1], column, message)
+            _flag(errors, sheet, text_columns.dates(sheet.frame[column])[1], column, message)
     if not sheet.has("employee_id"):
         return
     message = "duplicate employee {employee_id!r} (first on line {first})"
@@ -173,7 +173,7 @@ def _check_ratings(sheet: Sheet, rules: RecordRules, errors: list[Problem]) -> N
     _check_known(sheet, "competency", rules.competencies, "competency", errors)
     if sheet.has("rating"):
         # Judged once per distinct text, then spread to the rows by their codes.
-        value, unreadable = tabular.category_numbers(sheet.frame["rating"])
+        value, unreadable = text_columns.category_numbers(sheet.frame["rating"])
         low, high, step = rules.scale_min, rules.scale_max, rules.scale_step
         with np.errstate(invalid="ignore"):
             off_scale = (value < low - 1e-9) | (value > high + 1e-9)
@@ -199,7 +199,7 @@ def _check_ratings(sheet: Sheet, rules: RecordRules, errors: list[Problem]) -> N
 def _check_kpis(sheet: Sheet, rules: RecordRules, errors: list[Problem]) -> None:
     _check_known(sheet, "kpi", rules.kpis, "kpi", errors)
     if sheet.has("value"):
-        bad = tabular.numbers(sheet.frame["value"])[1]
+        bad = text_columns.numbers(sheet.frame["value"])[1]
         _flag(errors, sheet, bad, "value", "expected a number, got {value!r}")
     message = "duplicate value of {kpi!r} for {employee_id!r} in {period} (first on line {first})"
     _check_unique(sheet, ("period", "employee_id", "kpi"), "value", message, errors)
@@ -260,7 +260,7 @@ def _repeated(frame: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
     Sorting those integers and comparing neighbours is several times faster than hashing them:
     millions of distinct keys make a hash table miss the cache at every row.
     """
-    combined = tabular.row_keys([frame[k] for k in keys])
+    combined = text_columns.row_keys([frame[k] for k in keys])
     if combined is None:
         return np.asarray(frame.duplicated(list(keys), keep=False), dtype=bool)
     repeated = np.zeros(len(frame), dtype=bool)
@@ -304,7 +304,7 @@ def _flag(
 
 def distinct(column: pd.Series) -> set[str]:
     """The filled values that occur in a text column."""
-    return set(tabular.occurring(column)) - {""}
+    return set(text_columns.occurring(column)) - {""}
 
 
 def _listing(ids: Iterable[str], sort: bool = True) -> str:

@@ -8,8 +8,8 @@ KPIs (period, employee_id, kpi) are ``category``, categories sorted, none unused
 have millions of rows and every step groups by their keys. Every frame is sorted explicitly and
 has a fresh RangeIndex.
 
-Validation is vectorised: checks run on the distinct values of each column (see `tabular`), and
-Problem objects are built only for the rows that fail.
+Validation is vectorised: checks run on the distinct values of each column (see
+`text_columns`), and Problem objects are built only for the rows that fail.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skillkit import tabular, workbook
+from skillkit import tabular, text_columns, workbook
 from skillkit.errors import InputError, Problem
 from skillkit.record_checks import (
     DATES,
@@ -198,15 +198,15 @@ def _typed(kind: Kind, sheet: Sheet | None, extras: Iterable[str] = ()) -> pd.Da
             continue
         column = _taken(frame[name], order)
         if name in _NUMBERS:
-            columns[name] = tabular.numbers(column)[0]
+            columns[name] = text_columns.numbers(column)[0]
         elif coded:
             # Millions of rows, a few thousand distinct keys: kept as categories, which every
             # group-by downstream needs anyway, instead of a string per cell.
-            columns[name] = tabular.without_unused(column)
+            columns[name] = text_columns.without_unused(column)
         elif name in DATES:
-            columns[name] = tabular.dates(column)[0]
+            columns[name] = text_columns.dates(column)[0]
         else:
-            columns[name] = tabular.strings(column, name in _NA_WHEN_EMPTY).array
+            columns[name] = text_columns.strings(column, name in _NA_WHEN_EMPTY).array
     return pd.DataFrame(columns, index=pd.RangeIndex(size), copy=False)
 
 
@@ -224,7 +224,7 @@ def _sort_order(keys: list[pd.Series], size: int) -> np.ndarray:
         return np.arange(size)
     # Categories are sorted, so sorting by codes sorts by text; both sorts are stable. One
     # int64 per row sorts several times faster than lexsort on the columns.
-    combined = tabular.row_keys(keys)
+    combined = text_columns.row_keys(keys)
     if combined is not None:
         return np.argsort(combined, kind="stable")
     return np.lexsort([k.cat.codes.to_numpy() for k in reversed(keys)])

@@ -11,7 +11,7 @@ import pandas as pd
 from skillkit import periods
 from skillkit.framework import Framework
 from skillkit.rubric import Rubric
-from skillkit.tabular import row_keys
+from skillkit.text_columns import row_keys
 
 if TYPE_CHECKING:  # only the type: scoring takes the calibration, it never fits one
     from skillkit.calibration import Calibration

@@ -13,15 +13,8 @@ from typing import Any
 import numpy as np
 
 from skillkit.errors import Problem
-from skillkit.tabular import (
-    OLE2,
-    Table,
-    build_table,
-    cell_text,
-    size_limit,
-    size_refusal,
-    too_large,
-)
+from skillkit.tabular import OLE2, Table, build_table, size_limit, size_refusal, too_large
+from skillkit.text_columns import cell_text
 
 
 def read_workbook(

@@ -36,12 +36,12 @@ def agency(framework: Framework, rubric: Rubric) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def world(framework: Framework, rubric: Rubric) -> demo._World:
+def world(framework: Framework, rubric: Rubric) -> demo.World:
     size = (demo.DEMO_PEOPLE, demo.DEMO_QUARTERS)
     return demo._simulate(framework, rubric, *size, 7, demo.DEFAULT_LAST_PERIOD)[1]
 
 
-def _truth(world: demo._World, ratings: pd.DataFrame) -> demo.Array:
+def _truth(world: demo.World, ratings: pd.DataFrame) -> demo.Array:
     """The true level behind each rating row."""
     person = {e: i for i, e in enumerate(world.ids)}
     quarter = {p: i for i, p in enumerate(world.periods)}
@@ -263,7 +263,7 @@ def test_line_management_follows_the_ladder(
     assert (people.loc[inside["manager_id"], "team"].to_numpy() == inside["team"].to_numpy()).all()
 
 
-def test_self_ratings_run_lenient(agency: dict[str, pd.DataFrame], world: demo._World) -> None:
+def test_self_ratings_run_lenient(agency: dict[str, pd.DataFrame], world: demo.World) -> None:
     ratings = agency["ratings"].dropna(subset=["rating"])
     pairs = (
         ratings[ratings["source"].isin(["self", "manager"])]
@@ -283,7 +283,7 @@ def test_self_ratings_run_lenient(agency: dict[str, pd.DataFrame], world: demo._
     )
 
 
-def test_raters_differ_in_leniency(agency: dict[str, pd.DataFrame], world: demo._World) -> None:
+def test_raters_differ_in_leniency(agency: dict[str, pd.DataFrame], world: demo.World) -> None:
     ratings = agency["ratings"].dropna(subset=["rating"])
     managers = ratings[ratings["source"] == "manager"].copy()
     managers["residual"] = managers["rating"].to_numpy() - _truth(world, managers)
@@ -293,7 +293,7 @@ def test_raters_differ_in_leniency(agency: dict[str, pd.DataFrame], world: demo.
 
 
 def test_kpis_follow_the_levels_they_evidence(
-    agency: dict[str, pd.DataFrame], world: demo._World, rubric: Rubric
+    agency: dict[str, pd.DataFrame], world: demo.World, rubric: Rubric
 ) -> None:
     kpis = agency["kpis"]
     assert set(kpis["kpi"]) == set(rubric.kpi_ids)
@@ -356,7 +356,7 @@ def test_data_has_realistic_gaps(agency: dict[str, pd.DataFrame]) -> None:
 
 
 def test_a_realistic_mix_of_readiness_for_account_director(
-    agency: dict[str, pd.DataFrame], world: demo._World, framework: Framework, rubric: Rubric
+    agency: dict[str, pd.DataFrame], world: demo.World, framework: Framework, rubric: Rubric
 ) -> None:
     rule = rubric.readiness.rules["account-director"]
     goal = np.array([framework.role("account-director").targets[c] for c in world.comps])
