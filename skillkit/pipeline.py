@@ -21,6 +21,7 @@ from skillkit.records import RecordRules, Records, load_records
 from skillkit.reliability import rater_agreement, relied_on_low_agreement
 from skillkit.rubric import SOURCES, Rubric
 from skillkit.standards import load_standards as load_standards  # the public name of old
+from skillkit.trends import trends
 
 RATING_KEYS = ("period", "employee_id", "rater_id", "source", "competency")
 
@@ -141,10 +142,10 @@ def assess_records(
     keyed = ratings.astype({key: "category" for key in RATING_KEYS})
     calibration = calibrate(keyed, rubric, period)
     scores = scoring.score(keyed, kpis, roles, framework, rubric, calibration)
-    trends = scoring.trends(scores, period, rubric.trend_quarters)
+    recent = trends(scores, period, rubric.trend_quarters)
     readiness = assess(
         scores,
-        trends,
+        recent,
         people,
         kpis,
         records.promotions,
@@ -174,7 +175,7 @@ def assess_records(
         kpis=kpis,
         calibration=calibration,
         scores=scores,
-        trends=trends,
+        trends=recent,
         readiness=readiness,
         agreement=agreement,
         low_agreement=relied_on_low_agreement(readiness, agreement, rubric, covered),

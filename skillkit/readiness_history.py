@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from skillkit import periods, scoring
+from skillkit import periods
 from skillkit.history import roles_by_period
 from skillkit.pipeline import Assessment, people_at
 from skillkit.readiness import BANDS, assess
+from skillkit.trends import trends
 
 HISTORY_COLUMNS = ["period", "band", "people"]
 
@@ -53,7 +54,7 @@ def _bands_at(a: Assessment, period: str) -> pd.DataFrame:
     kpis = a.kpis[(periods.ordinals(a.kpis["period"]) <= end).to_numpy()]
     readiness = assess(
         scores,
-        scoring.trends(scores, period, a.rubric.trend_quarters),
+        trends(scores, period, a.rubric.trend_quarters),
         people,
         kpis,
         records.promotions,

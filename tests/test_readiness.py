@@ -12,6 +12,7 @@ from skillkit.framework import Framework
 from skillkit.history import roles_by_period
 from skillkit.readiness import Readiness, assess, target_roles
 from skillkit.rubric import Rubric
+from skillkit.trends import trends as fit_trends
 
 LATEST, BEFORE = "2026Q3", "2026Q2"
 DIRECTOR = {
@@ -72,7 +73,7 @@ def scenario(
     promotions = pd.DataFrame(columns=["employee_id", "period", "from_role", "to_role"])
     roles = roles_by_period(people, promotions, [BEFORE, LATEST])
     scores = scoring.score(ratings, kpis, roles, framework, rubric)
-    trends = scoring.trends(scores, LATEST, rubric.trend_quarters)
+    trends = fit_trends(scores, LATEST, rubric.trend_quarters)
     return assess(scores, trends, people, kpis, promotions, framework, rubric, LATEST)
 
 

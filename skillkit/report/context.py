@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from skillkit import __version__, scoring
+from skillkit import __version__
 from skillkit.models import Lang
 from skillkit.ninebox import bench, placed
 from skillkit.pipeline import Assessment
@@ -21,6 +21,7 @@ from skillkit.report.measurement import (
 from skillkit.report.privacy import private_cells, withhold
 from skillkit.report.values import optional_float, optional_int
 from skillkit.report.wording import plan_texts, reason_texts
+from skillkit.trends import trends
 
 BAND_ORDER = {band: i for i, band in enumerate(BANDS)}
 
@@ -229,7 +230,7 @@ class Run:
 
 def _runs(shown: pd.DataFrame, period: str, quarters: int) -> dict[str, dict[str, Run]]:
     """Trends, streaks and drops on the scores as shown, so no withheld level is quoted."""
-    table = scoring.trends(shown.dropna(subset=["level"]), period, quarters)
+    table = trends(shown.dropna(subset=["level"]), period, quarters)
     found: dict[str, dict[str, Run]] = {}
     for employee, competency, streak, previous, dropped, slope, smoothed in zip(
         table["employee_id"],
