@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from skillkit import periods
 from skillkit.readiness import Readiness
 from skillkit.rubric import Rubric
 from skillkit.scoring import CELL
@@ -78,7 +79,7 @@ def alpha_by_group(
     level: str = "ordinal",
 ) -> pd.DataFrame:
     """Krippendorff's alpha per group of a long table, with its pairable units and values."""
-    return _alpha_by_group(table, None, groups, unit, rater, value, level)
+    return _alpha_by_group(table, None, groups, unit, rater, value, level, None)
 
 
 def _alpha_by_group(
@@ -89,8 +90,13 @@ def _alpha_by_group(
     rater: str,
     value: str,
     level: str,
+    values: FloatArray | None,
 ) -> pd.DataFrame:
-    """`alpha_by_group` of the table's rows at `rows` (all when None), never copying the table."""
+    """`alpha_by_group` of the table's rows at `rows` (all when None), never copying the table.
+
+    `values`, when given, are the sorted distinct values to code the ratings by (a superset of
+    those at `rows`); by default, those at `rows`.
+    """
     _check_level(level)
     # Groups come from every row, so a group whose values are all missing still gets its NaN.
     group_of_row = _key_codes(table, list(groups), rows)
@@ -111,7 +117,10 @@ def _alpha_by_group(
     if (pair[1:] == pair[:-1]).any():
         # A rater counted twice on one unit would inflate agreement (and has no place in a pivot).
         raise ValueError(f"a rater ({rater!r}) rates the same unit twice within a group")
-    value_of_row, values = pd.factorize(rating, sort=True)
+    if values is None:
+        value_of_row, values = pd.factorize(rating, sort=True)
+    else:
+        value_of_row = np.searchsorted(values, rating)
     group_of_unit = np.zeros(int(unit_of_row.max(initial=-1)) + 1, np.int64)
     group_of_unit[unit_of_row] = group_of_row
     coincidence, per_unit = _coincidences(
@@ -184,9 +193,29 @@ def rater_agreement(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     columns = ["competency", "period", "alpha", "n_units", "n_values", "band", "low"]
     if rows.size == 0:
         return pd.DataFrame(columns=columns)
-    # The rows are passed along, not copied: millions of them, with their comments.
-    table = _alpha_by_group(
-        ratings, rows, ["competency", "period"], ["employee_id"], "rater_id", "rating", "ordinal"
+    # The rows are passed along, not copied: millions of them, with their comments. A group
+    # (a competency in a quarter) never spans quarters, so they go a quarter at a time; coded by
+    # the distinct ratings of every quarter, each quarter's coincidence matrices have the shape,
+    # and so the arithmetic to the last bit, of one pass over all the rows.
+    values = np.unique(ratings["rating"].to_numpy(dtype=np.float64, na_value=np.nan)[rows])
+    selected = np.zeros(len(ratings), dtype=bool)
+    selected[rows] = True
+    del rows
+    table = pd.concat(
+        [
+            _alpha_by_group(
+                ratings,
+                quarter,
+                ["competency", "period"],
+                ["employee_id"],
+                "rater_id",
+                "rating",
+                "ordinal",
+                values,
+            )
+            for quarter in periods.rows_by_quarter(ratings["period"], selected)
+        ],
+        ignore_index=True,
     )
     table = table.astype({"competency": str, "period": str})
     settings = rubric.reliability

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -97,9 +97,8 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     calibrated = (
         ratings["calibrated"].to_numpy(dtype="float64") if "calibrated" in ratings else rating
     )
-    own = int(
-        keys["source"].cat.categories.get_indexer(pd.Index(["self"]))[0]
-    )  # -1: no self ratings
+    # The code of "self" among the sources; -1, which no rating has, when nobody rated themselves.
+    own = int(keys["source"].cat.categories.get_indexer(pd.Index(["self"]))[0])
     rated = ~np.isnan(rating)
     other = rated & (keys["source"].cat.codes.to_numpy() != own)
     # Each other-rater rating's place among them all, in row order: the spread is pooled
@@ -107,13 +106,19 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     place = np.cumsum(other, dtype=np.int32 if len(other) < 2**31 else np.int64) - 1
     sq, dof = np.empty(np.count_nonzero(other)), np.empty(np.count_nonzero(other))
     parts = []
-    for rows in _by_quarter(keys["period"].cat.codes.to_numpy(), rated):
+    # The period is the cell key's first digit: the quarters' cells, in code order, come out in
+    # the order one pass over them all would give.
+    for rows in periods.rows_by_quarter(keys["period"], rated):
         part, others, part_sq, part_dof = _combine_quarter(
             keys, rating, calibrated, rows, own, rubric
         )
         parts.append(part)
         sq[place[others]], dof[place[others]] = part_sq, part_dof
     del place
+    if not parts:  # nothing rated: the empty table, as one quarter gives it
+        parts.append(
+            _combine_quarter(keys, rating, calibrated, np.flatnonzero(rated), own, rubric)[0]
+        )
     combined = pd.concat(parts)
     competency = keys["competency"].cat
     sigma = (
@@ -126,18 +131,6 @@ def combine_sources(ratings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     )
     combined["sigma"] = _per_category(combined["competency"], sigma, DEFAULT_SIGMA)
     return combined  # keys stay categorical: `score` joins on their codes
-
-
-def _by_quarter(period: np.ndarray, rated: np.ndarray) -> Iterator[np.ndarray]:
-    """The rated rows of each quarter, quarter by quarter in code order (one empty part if
-    none): a cell never spans quarters, so each is combined on its own, and the transient
-    arrays are one quarter's, not the whole history's (42 million ratings at 100,000 people).
-    """
-    present = np.flatnonzero(np.bincount(period[rated] + 1, minlength=1)) - 1
-    if not len(present):
-        yield np.flatnonzero(rated)
-    for code in present:
-        yield np.flatnonzero(rated & (period == code))
 
 
 def _combine_quarter(

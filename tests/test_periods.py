@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -34,3 +35,11 @@ def test_dates_fall_in_their_quarter() -> None:
     assert result.iloc[0] == periods.to_ordinal("2026Q1")
     assert result.iloc[1] == periods.to_ordinal("2026Q2")
     assert pd.isna(result.iloc[2])
+
+
+def test_rows_come_a_quarter_at_a_time_in_the_order_of_the_period_codes() -> None:
+    period = pd.Series(["2026Q2", "2026Q1", "2026Q2", "2025Q4", "2026Q1"], dtype="category")
+    selected = np.array([True, True, True, False, True])
+    parts = [part.tolist() for part in periods.rows_by_quarter(period, selected)]
+    assert parts == [[1, 4], [0, 2]]  # 2025Q4 has no selected row, so no part
+    assert list(periods.rows_by_quarter(period, np.zeros(5, dtype=bool))) == []

@@ -538,3 +538,23 @@ def test_agreement_resting_on_too_few_people_is_not_reported(rubric: Rubric) -> 
     assert not table["low"].iloc[0]
     more = pd.concat([ratings, ratings.head(2).assign(employee_id="E9")], ignore_index=True)
     assert rater_agreement(more, rubric)["alpha"].tolist() == [1.0]
+
+
+def test_a_quarters_agreement_is_its_own_to_the_bit_whatever_other_quarters_hold(
+    rubric: Rubric,
+) -> None:
+    # Agreement goes a quarter at a time; a quarter without the top rating must still come out
+    # exactly as it does on its own.
+    table = random_ratings(7)
+    table["source"] = "peer"
+    table = table[~((table["period"] == "2026Q1") & (table["rating"] == 5.0))]
+    table = table.astype({"period": "category"}).reset_index(drop=True)
+    together = rater_agreement(table, rubric)
+    alone = pd.concat(
+        [
+            rater_agreement(table[table["period"] == q].reset_index(drop=True), rubric)
+            for q in ["2026Q1", "2026Q2"]
+        ]
+    ).sort_values(["competency", "period"], ignore_index=True)
+    pd.testing.assert_frame_equal(together, alone, check_exact=True)
+    assert together["alpha"].notna().all() and len(together) == 6
