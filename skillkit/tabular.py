@@ -11,7 +11,6 @@ codes instead of on each row.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 import warnings
@@ -22,32 +21,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from skillkit import byte_scan
 from skillkit.errors import Problem
 from skillkit.text_columns import cell_text, coded_text, text_column
 
-ENCODINGS = ("utf-8-sig", "cp1251")
 # Reading holds about three times a CSV's size in memory, so 1 GiB (some 20 million ratings, far
 # beyond a decade of a large agency's reviews) still fits a laptop, while a database dump or
 # disk image named .csv by mistake is refused before pandas tries to hold it.
 MAX_FILE_BYTES = 1 << 30
 _MIB = 1 << 20
 SEPARATORS = (",", ";", "\t")
-_CHUNK = 1 << 24
-_HEAD_CHARS = 65536  # the first line is looked for this far
-_HEAD_BYTES = 4 * _HEAD_CHARS + 8  # enough bytes for that many characters, a BOM and a few more
 _SKIPPED_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files, and encrypted .xlsx
-_SIGNATURES = (
-    (b"PK\x03\x04", "a zip archive, such as an .xlsx workbook"),
-    (OLE2, "an old Excel .xls file or another Office document"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\x1f\x8b", "a gzip archive"),
-)
-_BINARY = "this is a binary file, not a CSV text file"
-_UTF16 = 'this is UTF-16 text, not UTF-8 or Windows-1251 (in Excel, save as "CSV UTF-8")'
 _EMPTY = "the file is empty (expected a header row naming the columns)"
 _LISTED = 12
 
@@ -157,7 +141,7 @@ def read_csv(
     if (refusal := size_refusal(path, display, size_limit(max_bytes))) is not None:
         errors.append(refusal)
         return None
-    if (scanned := _scanned(_scan, path, display, errors)) is None:
+    if (scanned := _scanned(byte_scan.scan, path, display, errors)) is None:
         return None
     scan, encoding = scanned
     tried = (encoding, *_layout(scan))
@@ -165,7 +149,7 @@ def read_csv(
     if fast is None and not scan.checked:
         # Arrow refused a file taken for UTF-8 unchecked: bad UTF-8 or an irregular row. Only
         # decoding every byte tells which, and so the encoding the exact reader must use.
-        if (scanned := _scanned(_decoding_scan, path, display, errors)) is None:
+        if (scanned := _scanned(byte_scan.decoding_scan, path, display, errors)) is None:
             return None
         scan, encoding = scanned
         if (encoding, *_layout(scan)) != tried:  # else Arrow has just refused this very read
@@ -217,8 +201,8 @@ def read_csv(
 
 
 def _scanned(
-    scan: Callable[[Path], _Scan], path: Path, display: str, errors: list[Problem]
-) -> tuple[_Scan, str] | None:
+    scan: Callable[[Path], byte_scan.Scan], path: Path, display: str, errors: list[Problem]
+) -> tuple[byte_scan.Scan, str] | None:
     """The scan of a file readable as CSV text, and its encoding; else None, and why in `errors`."""
     try:
         found = scan(path)
@@ -237,7 +221,7 @@ def _scanned(
     return None
 
 
-def _layout(scan: _Scan) -> tuple[str, str, int]:
+def _layout(scan: byte_scan.Scan) -> tuple[str, str, int]:
     """The separator, the header line and the number of physical lines of a scanned file."""
     return guess_separator(scan.first_line), scan.first_line, scan.newlines + int(scan.ends_open)
 
@@ -310,95 +294,6 @@ def _read_regular(
 def guess_separator(header_line: str) -> str:
     """The one of SEPARATORS the header line holds most; a comma for a blank line."""
     return max(SEPARATORS, key=header_line.count) if header_line.strip() else ","
-
-
-@dataclass(frozen=True)
-class _Scan:
-    """What one read through a CSV file's bytes found."""
-
-    encoding: str | None  # the first of ENCODINGS that decodes the whole file
-    first_line: str
-    newlines: int
-    ends_open: bool  # no newline after the last line
-    blank: bool  # nothing but whitespace
-    refusal: str | None = None  # why these bytes are not CSV text at all
-    refusal_line: int | None = None
-    checked: bool = True  # False: taken for UTF-8 unchecked, as Arrow's reader checks every cell
-
-
-def _scan(path: Path) -> _Scan:
-    """Encoding, first line, newline count and ending of a CSV file; or why it is not text.
-
-    The bytes are looked at, not decoded: ASCII is UTF-8, and other bytes are taken for UTF-8
-    unchecked (see `_read_regular`). Decoding every byte in Python took half as long as
-    Arrow's whole read; the files that need it (NUL bytes, not UTF-8 at the start, a head of blanks)
-    are left to `_decoding_scan`, whose answer this one gives wherever it gives one.
-    """
-    with path.open("rb") as stream:
-        if (refused := _refused_start(stream.read(8))) is not None:
-            return refused
-        stream.seek(0)
-        head = stream.read(_HEAD_BYTES)
-        stream.seek(0)
-        newlines, last, size, ascii_text = 0, b"\n", 0, True
-        while chunk := stream.read(_CHUNK):
-            if b"\0" in chunk:
-                return _decoding_scan(path)  # which line, and binary or undecodable first
-            # Counted by numpy: twice as fast as bytes.count on a long chunk.
-            newlines += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == 10))
-            body = chunk.removeprefix(codecs.BOM_UTF8) if size == 0 else chunk
-            ascii_text = ascii_text and body.isascii()
-            last, size = chunk[-1:], size + len(chunk)
-    whole = size <= len(head)
-    try:
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=whole)
-    except UnicodeDecodeError:
-        return _decoding_scan(path)  # Windows-1251, or neither
-    blank = not text or text.isspace()
-    if blank and not whole:  # blanks so far: only the whole text tells
-        return _decoding_scan(path)
-    first_line = text[:_HEAD_CHARS].split("\n", 1)[0]
-    ends_open = last not in (b"\n", b"")
-    return _Scan("utf-8-sig", first_line, newlines, ends_open, blank, checked=ascii_text or whole)
-
-
-def _refused_start(start: bytes) -> _Scan | None:
-    """A file starting as a known binary format or as UTF-16 text; None for any other start."""
-    for signature, what in _SIGNATURES:
-        if start.startswith(signature):
-            return _Scan(None, "", 0, False, False, f"{_BINARY} ({what})")
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _Scan(None, "", 0, False, False, _UTF16)
-    return None
-
-
-def _decoding_scan(path: Path) -> _Scan:
-    """`_scan` by decoding the whole file in each of ENCODINGS in turn: exact, and slow."""
-    with path.open("rb") as stream:
-        if (refused := _refused_start(stream.read(8))) is not None:
-            return refused
-    for encoding in ENCODINGS:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        newlines, last, head, blank = 0, b"\n", "", True
-        try:
-            with path.open("rb") as stream:
-                while chunk := stream.read(_CHUNK):
-                    # NUL is valid UTF-8 and Windows-1251, yet never in a spreadsheet's CSV.
-                    if (nul := chunk.find(b"\0")) >= 0:
-                        line = newlines + chunk.count(b"\n", 0, nul) + 1
-                        return _Scan(None, "", 0, False, False, f"{_BINARY} (NUL bytes)", line)
-                    text = decoder.decode(chunk)
-                    if len(head) < _HEAD_CHARS and "\n" not in head:
-                        head += text[:_HEAD_CHARS]
-                    blank = blank and (not text or text.isspace())
-                    newlines += chunk.count(b"\n")
-                    last = chunk[-1:]
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        ends_open = last not in (b"\n", b"")
-        return _Scan(encoding, head.split("\n", 1)[0], newlines, ends_open, blank)
-    return _Scan(None, "", 0, False, False)
 
 
 def _set_aside_other_separators(table: Table, separator: str, errors: list[Problem]) -> Table:

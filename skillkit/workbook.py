@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from skillkit.byte_scan import OLE2
 from skillkit.errors import Problem
-from skillkit.tabular import OLE2, Table, build_table, size_limit, size_refusal, too_large
+from skillkit.tabular import Table, build_table, size_limit, size_refusal, too_large
 from skillkit.text_columns import cell_text
 
 
