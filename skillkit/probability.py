@@ -18,6 +18,7 @@ quarter of the sustain window, is the ready probability.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ import pandas as pd
 from scipy import sparse
 
 from skillkit.framework import Framework
+from skillkit.keycodes import KeyCodes
 from skillkit.readiness import Readiness, sustain_window
 from skillkit.rubric import ReadinessRule, Rubric
 
@@ -53,7 +55,18 @@ class _Coded:
     @classmethod
     def sorted(cls, **columns: np.ndarray) -> _Coded:
         """The rows in person, quarter, source, rater order."""
-        order = np.lexsort(tuple(columns[k] for k in ("rater", "source", "quarter", "person")))
+        keys = [columns[k] for k in ("person", "quarter", "source", "rater")]
+        low = [int(k.min(initial=0)) for k in keys]
+        sizes = [int(k.max(initial=0)) - lo + 1 for k, lo in zip(keys, low, strict=True)]
+        if math.prod(sizes) < 2**62:
+            # One stable sort of a mixed-radix key orders the rows exactly as a lexsort of the
+            # four columns does (ties keep their order either way), several times faster.
+            key = np.zeros(len(keys[0]), dtype=np.int64)
+            for k, lo, size in zip(keys, low, sizes, strict=True):
+                key = key * size + (k - lo)
+            order = np.argsort(key, kind="stable")
+        else:
+            order = np.lexsort(keys[::-1])
         return cls(**{name: column[order] for name, column in columns.items()})
 
     def only(self, people: np.ndarray) -> _Coded:
@@ -92,6 +105,7 @@ def ready_probability(
     sources = list(weighted)
     source_weight = np.array(list(weighted.values()), dtype="float64")
     competencies = list(framework.competency_ids)
+    keys = _Keys.of(ratings, scores)
     for role_id, group in people.groupby(people["target_role"].astype(str), sort=True):
         if not role_id:
             continue
@@ -104,8 +118,8 @@ def ready_probability(
             weight=np.array([role.weight(c) for c in competencies], dtype="float64"),
             gate=np.isin(competencies, list(rule.gates)),
         )
-        coded = _coded(ratings, ids, window, competencies, sources, calibration)
-        kpi = _kpi_cube(scores, ids, window, competencies)
+        coded = _coded(ratings, keys, group.index, window, competencies, sources, calibration)
+        kpi = _kpi_cube(keys, group.index, window, competencies)
         fixed = group[list(FIXED_FLAGS)].fillna(False).astype(bool).all(axis=1).to_numpy()
         # Every rule rises with the scores, and a resampled mean never exceeds its best
         # rating: whoever fails with every cell at its best fails in every draw. Only the
@@ -140,30 +154,55 @@ class _Bar:
     gate: np.ndarray
 
 
-def _positions(column: pd.Series, labels: Sequence[str]) -> np.ndarray:
-    """Each value's position in `labels` (-1 when absent), looking each distinct value up once."""
-    codes, uniques = pd.factorize(column)
-    lookup = pd.Index(list(labels)).get_indexer(pd.Index(uniques).astype(str))
-    return np.where(codes >= 0, np.append(lookup, -1)[codes], -1)
+@dataclass(frozen=True)
+class _Keys:
+    """The ratings' and scores' text keys as codes, found once for every target role."""
+
+    rating_period: KeyCodes
+    rating_person: KeyCodes
+    rating_source: KeyCodes
+    rating_competency: KeyCodes
+    rated: np.ndarray  # the rating is there
+    score_period: KeyCodes
+    score_person: KeyCodes
+    score_competency: KeyCodes
+    kpi_score: np.ndarray | None  # float64, NaN where none; None: no KPI evidence at all
+
+    @classmethod
+    def of(cls, ratings: pd.DataFrame, scores: pd.DataFrame) -> _Keys:
+        """The codes of the ratings' and scores' keys."""
+        kpi = scores.get("kpi_score")
+        return cls(
+            rating_period=KeyCodes.of(ratings["period"]),
+            rating_person=KeyCodes.of(ratings["employee_id"]),
+            rating_source=KeyCodes.of(ratings["source"]),
+            rating_competency=KeyCodes.of(ratings["competency"]),
+            rated=ratings["rating"].notna().to_numpy(dtype=bool),
+            score_period=KeyCodes.of(scores["period"]),
+            score_person=KeyCodes.of(scores["employee_id"]),
+            score_competency=KeyCodes.of(scores["competency"]),
+            kpi_score=None if kpi is None else kpi.to_numpy(dtype="float64", na_value=np.nan),
+        )
 
 
 def _coded(
     ratings: pd.DataFrame,
-    ids: list[str],
+    keys: _Keys,
+    ids: pd.Index,
     window: list[str],
     competencies: list[str],
     sources: list[str],
     calibration: Calibration | None,
 ) -> _Coded:
     """The weighted sources' ratings of `ids` in the window, calibrated, as sorted codes."""
-    quarter = _positions(ratings["period"], window)
-    observed = (quarter >= 0) & ratings["rating"].notna().to_numpy(dtype=bool)
-    rows, quarter = ratings[observed], quarter[observed]
-    person = _positions(rows["employee_id"], ids)
-    source = _positions(rows["source"], sources)
-    competency = _positions(rows["competency"], competencies)
+    observed = np.flatnonzero((keys.rating_period.positions(window) >= 0) & keys.rated)
+    person = keys.rating_person.positions(ids, observed)
+    source = keys.rating_source.positions(sources, observed)
+    competency = keys.rating_competency.positions(competencies, observed)
     keep = (person >= 0) & (source >= 0) & (competency >= 0)
-    rows = rows[keep]
+    picked = observed[keep]
+    # One take of the rows wanted, rather than filtering every column of the table twice.
+    rows = ratings.take(picked)
     if calibration is not None:
         value = calibration.adjust(rows)
     elif "calibrated" in rows:
@@ -172,7 +211,7 @@ def _coded(
         value = rows["rating"]
     return _Coded.sorted(
         person=person[keep],
-        quarter=quarter[keep],
+        quarter=keys.rating_period.positions(window, picked),
         competency=competency[keep],
         source=source[keep],
         rater=pd.factorize(rows["rater_id"])[0],
@@ -195,22 +234,20 @@ def _blend(rating_score: np.ndarray, kpi: np.ndarray, kpi_weight: float) -> np.n
     return np.where(np.isnan(rating_score), kpi, blended)
 
 
-def _kpi_cube(
-    scores: pd.DataFrame, ids: list[str], window: list[str], competencies: list[str]
-) -> np.ndarray:
+def _kpi_cube(keys: _Keys, ids: pd.Index, window: list[str], competencies: list[str]) -> np.ndarray:
     """Person × quarter × competency KPI evidence (NaN where none) from the scores table."""
     cube = np.full((len(ids), len(window), len(competencies)), np.nan)
-    if "kpi_score" not in scores:
+    if keys.kpi_score is None:
         return cube
-    quarter = _positions(scores["period"], window)
-    rows = scores[(quarter >= 0) & scores["kpi_score"].notna().to_numpy(dtype=bool)]
+    quarter = keys.score_period.positions(window)
+    rows = np.flatnonzero((quarter >= 0) & ~np.isnan(keys.kpi_score))
     index = (
-        _positions(rows["employee_id"], ids),
-        _positions(rows["period"], window),
-        _positions(rows["competency"], competencies),
+        keys.score_person.positions(ids, rows),
+        quarter[rows],
+        keys.score_competency.positions(competencies, rows),
     )
     found = (index[0] >= 0) & (index[2] >= 0)
-    cube[tuple(i[found] for i in index)] = rows["kpi_score"].to_numpy(dtype="float64")[found]
+    cube[tuple(i[found] for i in index)] = keys.kpi_score[rows][found]
     return cube
 
 

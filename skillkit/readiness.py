@@ -11,6 +11,7 @@ import pandas as pd
 from skillkit import periods
 from skillkit.framework import Framework
 from skillkit.history import quarters_in_role
+from skillkit.keycodes import KeyCodes
 from skillkit.plan import PLAN_COLUMNS, what_it_takes
 from skillkit.rubric import ReadinessRule, Rubric
 
@@ -99,6 +100,7 @@ def assess(
     base["quarters_in_role"] = (
         base["employee_id"].map(quarters_in_role(people, promotions, period)).to_numpy()
     )
+    keys = _Keys.of(scores, kpis, base["employee_id"], framework)
     frames, reasons, plans = [], [], []
     for role_id, group in base.groupby("target_role", sort=True):
         if not role_id:
@@ -106,8 +108,19 @@ def assess(
             reasons.append(_rows(group["employee_id"], "top_of_ladder"))
             continue
         rule = rubric.readiness.rule_for(str(role_id))
+        members = keys.members(group["employee_id"])
         outcome = _assess_group(
-            group, str(role_id), rule, scores, trends, kpis, framework, rubric, period, reviewed
+            group,
+            members,
+            str(role_id),
+            rule,
+            scores,
+            trends,
+            keys,
+            framework,
+            rubric,
+            period,
+            reviewed,
         )
         frames.append(outcome.people)
         reasons.append(outcome.reasons)
@@ -130,6 +143,46 @@ def assess(
     )
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """The scores' and KPIs' text keys as integer codes, found once for every target role."""
+
+    everyone: pd.Index  # the employee_id of everyone assessed
+    score_person: np.ndarray  # per score row, its person's position in `everyone` (-1: none)
+    score_period: KeyCodes
+    score_competency: np.ndarray  # per score row, its competency's position in the framework
+    kpi_person: np.ndarray  # per KPI row, its person's position in `everyone` (-1: none)
+    kpi_ordinal: np.ndarray  # per KPI row, its quarter's ordinal
+    kpi_name: KeyCodes
+    kpi_value: np.ndarray  # float64, NaN where missing
+
+    @classmethod
+    def of(
+        cls, scores: pd.DataFrame, kpis: pd.DataFrame, ids: pd.Series, framework: Framework
+    ) -> _Keys:
+        """The codes of `scores` and `kpis` for the people `ids`."""
+        everyone = pd.Index(ids.to_numpy())
+        kpi_period = KeyCodes.of(kpis["period"])
+        # A few quarters among many rows: each distinct label is parsed once.
+        ordinal = np.array([periods.to_ordinal(p) for p in kpi_period.distinct], dtype="int64")
+        return cls(
+            everyone=everyone,
+            score_person=KeyCodes.of(scores["employee_id"]).positions(everyone),
+            score_period=KeyCodes.of(scores["period"]),
+            score_competency=KeyCodes.of(scores["competency"]).positions(framework.competency_ids),
+            kpi_person=KeyCodes.of(kpis["employee_id"]).positions(everyone),
+            kpi_ordinal=np.append(ordinal, -1)[kpi_period.codes],
+            kpi_name=KeyCodes.of(kpis["kpi"]),
+            kpi_value=_float(kpis["value"]),
+        )
+
+    def members(self, ids: pd.Series) -> np.ndarray:
+        """Per position in `everyone`, its position among `ids` (-1: not one of them; last: -1)."""
+        renumber = np.full(len(self.everyone) + 1, -1)
+        renumber[self.everyone.get_indexer(pd.Index(ids.to_numpy()))] = np.arange(len(ids))
+        return renumber
+
+
 def sustain_window(period: str, quarters: int, reviewed: tuple[str, ...] | None) -> list[str]:
     """The reviewed quarter and the reviews before it, latest first."""
     if reviewed is None:
@@ -142,8 +195,12 @@ def sustain_window(period: str, quarters: int, reviewed: tuple[str, ...] | None)
     return [period, *earlier[: quarters - 1]]
 
 
-def _rows(ids: pd.Series, rule: str, **columns: Any) -> pd.DataFrame:
-    frame = pd.DataFrame({"employee_id": ids.astype(str).to_numpy(), "rule": rule})
+def _rows(ids: pd.Series | np.ndarray, rule: str, **columns: Any) -> pd.DataFrame:
+    """Reasons `rule` for `ids`: a Series or array column holds one value per id."""
+    # Arrays are taken as they are: they hold str already, and a round trip through a str
+    # Series would convert every value to Arrow and back.
+    people = ids.astype(str).to_numpy() if isinstance(ids, pd.Series) else ids
+    frame = pd.DataFrame({"employee_id": people, "rule": rule})
     for name in REASON_COLUMNS[2:]:
         value = columns.get(name, "" if name in {"competency", "kpi", "extra"} else np.nan)
         frame[name] = value.to_numpy() if isinstance(value, pd.Series) else value
@@ -152,64 +209,60 @@ def _rows(ids: pd.Series, rule: str, **columns: Any) -> pd.DataFrame:
 
 def _assess_group(
     group: pd.DataFrame,
+    members: np.ndarray,
     role_id: str,
     rule: ReadinessRule,
     scores: pd.DataFrame,
     trends: pd.DataFrame,
-    kpis: pd.DataFrame,
+    keys: _Keys,
     framework: Framework,
     rubric: Rubric,
     period: str,
     reviewed: tuple[str, ...] | None,
 ) -> Readiness:
-    """Readiness of the people in `group`, who share the target role `role_id`."""
+    """Readiness of the people in `group`, who share the target role `role_id`.
+
+    `members` gives each person's position in `group` by their position in `keys.everyone`.
+    """
     window = sustain_window(period, rule.sustain_quarters, reviewed)
-    cells = window_cells(group["employee_id"], window, role_id, rule, scores, framework)
-    per_quarter = _per_quarter(cells, rule)
-    latest = per_quarter.xs(period, level="period")
-    ids = group["employee_id"]
-    core = ["gates_ok", "coverage_ok", "below_ok"]
-    all_core = per_quarter[core].all(axis=1).unstack("period").reindex(columns=window)
-    streak = all_core.fillna(False).cumprod(axis=1).sum(axis=1)
-    # Quarters in a row, back from the latest, in which the bar was met on sufficient evidence.
-    held = (per_quarter[core].all(axis=1) & per_quarter["evidence_ok"]).unstack("period")
-    held_streak = held.reindex(columns=window).fillna(False).cumprod(axis=1).sum(axis=1)
+    cells = _window_cells(members, len(group), window, role_id, rule, scores, keys, framework)
+    quarter = _per_quarter(cells, rule)
+    # Quarters in a row, back from the latest, in which the bar was met (on sufficient evidence).
+    streak = np.cumprod(quarter.core_ok, axis=1).sum(axis=1)
+    held_streak = np.cumprod(quarter.core_ok & quarter.evidence_ok, axis=1).sum(axis=1)
 
     out = group.set_index("employee_id")
-    out["coverage"] = latest["coverage"]
-    out["has_data"] = latest["has_data"]
-    out["evidence_ok"] = per_quarter["evidence_ok"].groupby(level="employee_id").all()
-    for flag in core:
-        out[flag] = latest[flag]
-    out["sustained"] = streak.reindex(out.index).fillna(0) >= rule.sustain_quarters
+    out["coverage"] = quarter.coverage[:, 0]
+    out["has_data"] = quarter.has_data[:, 0]
+    out["evidence_ok"] = np.all(quarter.evidence_ok, axis=1)
+    out["gates_ok"] = quarter.gates_ok[:, 0]
+    out["coverage_ok"] = quarter.coverage_ok[:, 0]
+    out["below_ok"] = quarter.below_ok[:, 0]
+    out["sustained"] = streak >= rule.sustain_quarters
     out["role_time_ok"] = out["quarters_in_role"].isna() | (
         out["quarters_in_role"] >= rule.min_quarters_in_role
     )
-    kpi_left, kpi_reasons = _kpi_rules(ids, rule, kpis, rubric, period)
-    kpi_left = kpi_left.reindex(out.index).fillna(0)
+    ids = group["employee_id"].to_numpy()
+    kpi_left, kpi_reasons = _kpi_rules(ids, members[keys.kpi_person], keys, rule, rubric, period)
     out["kpi_ok"] = kpi_left <= 0
 
-    plan = what_it_takes(cells[cells["period"] == period], trends, rule, rubric)
+    plan = what_it_takes(_latest_cells(cells, ids, scores), trends, rule, rubric)
     needed = plan.groupby("employee_id")["quarters_needed"].max().reindex(out.index).fillna(0)
     # Competencies must first reach their levels, then hold them for the sustain window.
     sustain_left = np.where(
-        needed > 0,
-        needed + rule.sustain_quarters - 1,
-        rule.sustain_quarters - held_streak.reindex(out.index).fillna(0),
+        needed > 0, needed + rule.sustain_quarters - 1, rule.sustain_quarters - held_streak
     )
     role_left = (rule.min_quarters_in_role - out["quarters_in_role"]).clip(lower=0).fillna(0)
-    offset = np.maximum(np.maximum(sustain_left, role_left.to_numpy()), kpi_left.to_numpy())
+    offset = np.maximum(np.maximum(sustain_left, role_left.to_numpy()), kpi_left)
     ready = out[list(RULE_FLAGS)].fillna(False).all(axis=1)
     # Whoever is not ready now is a quarter away at the very least.
     offset = np.where(ready.to_numpy(), 0.0, np.maximum(offset.astype("float64"), 1.0))
     out["quarters_to_ready"] = offset
-    lacking = ~out["has_data"].fillna(False).astype(bool) | ~latest["evidence_ok"].reindex(
-        out.index
-    ).fillna(False).astype(bool)
+    lacking = ~quarter.has_data[:, 0] | ~quarter.evidence_ok[:, 0]
     bands = rubric.bands
     out["band"] = np.select(
         [
-            lacking.to_numpy(),
+            lacking,
             ready.to_numpy(),
             offset <= bands.ready_1y_quarters,
             offset <= bands.ready_2y_quarters,
@@ -218,91 +271,191 @@ def _assess_group(
         default="not-yet",
     )
     # Beyond the last band's horizon a straight-line projection is a guess, not a plan.
-    finite = (offset <= bands.ready_2y_quarters) & ~lacking.to_numpy()
-    out["projected_ready_period"] = [
-        periods.shift(period, int(q)) if ok else "" for q, ok in zip(offset, finite, strict=True)
-    ]
-    reasons = pd.concat([_reasons(out, cells, rule, period), kpi_reasons], ignore_index=True)
+    finite = (offset <= bands.ready_2y_quarters) & ~lacking
+    out["projected_ready_period"] = _projected(period, offset, finite)
+    reasons = pd.concat(
+        [_reasons(out, cells, ids, window, rule, period), kpi_reasons], ignore_index=True
+    )
     return Readiness(people=out.reset_index(), reasons=reasons, plan=plan)
 
 
-def window_cells(
-    ids: pd.Series,
+def _projected(period: str, offset: np.ndarray, finite: np.ndarray) -> list[str]:
+    """The quarter `offset` quarters after `period` where `finite`, else ''."""
+    # Thousands of people, a handful of distinct offsets: each quarter is labelled once.
+    distinct, which = np.unique(np.where(finite, offset, 0.0), return_inverse=True)
+    labels = np.array([periods.shift(period, int(q)) for q in distinct], dtype=object)
+    projected: list[str] = np.where(finite, labels[which], "").tolist()
+    return projected
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Person × quarter × competency in a role's sustain window (latest quarter first)."""
+
+    competencies: list[str]
+    row: np.ndarray  # the cell's row in scores (-1: none)
+    level: np.ndarray  # float64, NaN where unobserved
+    met: np.ndarray  # the level reaches the role's target
+    too_far: np.ndarray  # more than max_levels_below short, or unobserved
+    sufficient: np.ndarray  # evidence is sufficient
+    required: np.ndarray  # per competency: the role's target level
+    weight: np.ndarray  # per competency: its weight for the role
+    gate: np.ndarray  # per competency: whether it is a gate
+
+
+def _window_cells(
+    members: np.ndarray,
+    n_people: int,
     window: list[str],
     role_id: str,
     rule: ReadinessRule,
     scores: pd.DataFrame,
+    keys: _Keys,
     framework: Framework,
-) -> pd.DataFrame:
+) -> _Cells:
     """Person × quarter × competency in the sustain window, with the target role's levels."""
     role = framework.role(role_id)
-    grid = pd.MultiIndex.from_product(
-        [ids.astype(str), window, list(framework.competency_ids)],
-        names=["employee_id", "period", "competency"],
-    ).to_frame(index=False)
-    columns = ["period", "employee_id", "competency", "level", "score", "evidence"]
-    wanted = scores[scores["period"].isin(window)].reindex(columns=columns)
-    cells = grid.merge(wanted, on=["period", "employee_id", "competency"], how="left")
-    cells["required"] = cells["competency"].map(role.targets).astype("float64")
-    cells["weight"] = cells["competency"].map(role.weight)
-    cells["gate"] = cells["competency"].isin(rule.gates)
-    level = cells["level"].astype("float64")
-    cells["met"] = (level >= cells["required"]).fillna(False).astype(bool)
-    cells["too_far"] = ~((cells["required"] - level) <= rule.max_levels_below).fillna(False)
-    cells["sufficient"] = cells["evidence"].eq("sufficient")
-    return cells
-
-
-def _per_quarter(cells: pd.DataFrame, rule: ReadinessRule) -> pd.DataFrame:
-    """Each rule's outcome per person and quarter."""
-    c = cells.assign(
-        gate_miss=cells["gate"] & ~cells["met"],
-        weight_met=cells["weight"] * cells["met"],
-        gate_unsure=cells["gate"] & ~cells["sufficient"],
-        observed=cells["level"].notna(),
+    competencies = list(framework.competency_ids)
+    shape = (n_people, len(window), len(competencies))
+    person = members[keys.score_person]
+    quarter = keys.score_period.positions(window)
+    found = np.flatnonzero((person >= 0) & (quarter >= 0) & (keys.score_competency >= 0))
+    # Scores hold one row per period × person × competency, so each cell has at most one.
+    row = np.full(int(np.prod(shape)), -1)
+    cell = (person[found] * shape[1] + quarter[found]) * shape[2] + keys.score_competency[found]
+    row[cell] = found
+    level = _float(_take(scores, "level", row)).reshape(shape)
+    required = np.array([role.targets[c] for c in competencies], dtype="float64")
+    evidence = pd.Series(_take(scores, "evidence", row))
+    return _Cells(
+        competencies=competencies,
+        row=row.reshape(shape),
+        level=level,
+        met=level >= required,  # an unobserved level never meets one
+        too_far=~((required - level) <= rule.max_levels_below),
+        sufficient=evidence.eq("sufficient").to_numpy(dtype=bool, na_value=False).reshape(shape),
+        required=required,
+        weight=np.array([role.weight(c) for c in competencies], dtype="float64"),
+        gate=np.isin(np.array(competencies, dtype=object), list(rule.gates)),
     )
-    g = c.groupby(["employee_id", "period"], sort=False)
-    out = pd.DataFrame(
+
+
+def _take(scores: pd.DataFrame, column: str, rows: np.ndarray) -> Any:
+    """The column's values at `rows`, missing where a row is -1 (as a left merge leaves them)."""
+    if column not in scores:
+        return np.full(len(rows), np.nan)
+    return pd.api.extensions.take(scores[column].array, rows, allow_fill=True)
+
+
+def _float(values: Any) -> np.ndarray:
+    """Values as float64, NaN where missing."""
+    floats: np.ndarray = pd.Series(values).to_numpy(dtype="float64", na_value=np.nan)
+    return floats
+
+
+def _latest_cells(cells: _Cells, ids: np.ndarray, scores: pd.DataFrame) -> pd.DataFrame:
+    """The reviewed quarter's cells as the plan reads them: one row per person × competency."""
+    n_people, n_competencies = len(ids), len(cells.competencies)
+    row = cells.row[:, 0, :].ravel()
+    return pd.DataFrame(
         {
-            "gates_ok": ~g["gate_miss"].any(),
-            "coverage": g["weight_met"].sum() / g["weight"].sum(),
-            "below_ok": ~g["too_far"].any(),
-            "evidence_ok": ~g["gate_unsure"].any()
-            if rule.evidence_on_gates
-            else g["observed"].any(),
-            "has_data": g["observed"].any(),
+            "employee_id": np.repeat(ids, n_competencies),
+            "competency": np.tile(np.array(cells.competencies, dtype=object), n_people),
+            "level": _take(scores, "level", row),
+            "score": _take(scores, "score", row),
+            "required": np.tile(cells.required, n_people),
+            "weight": np.tile(cells.weight, n_people),
+            "gate": np.tile(cells.gate, n_people),
+            "met": cells.met[:, 0, :].ravel(),
         }
     )
-    out["coverage_ok"] = out["coverage"] >= rule.min_coverage - 1e-9
-    return out
+
+
+@dataclass(frozen=True)
+class _Quarters:
+    """Each rule's outcome per person × quarter of the window (latest first)."""
+
+    gates_ok: np.ndarray
+    coverage: np.ndarray
+    coverage_ok: np.ndarray
+    below_ok: np.ndarray
+    evidence_ok: np.ndarray
+    has_data: np.ndarray
+
+    @property
+    def core_ok(self) -> np.ndarray:
+        """The level rules: gates, coverage and nothing too far below."""
+        core: np.ndarray = self.gates_ok & self.coverage_ok & self.below_ok
+        return core
+
+
+def _per_quarter(cells: _Cells, rule: ReadinessRule) -> _Quarters:
+    """Each rule's outcome per person and quarter."""
+    has_data = np.any(~np.isnan(cells.level), axis=2)
+    unsure = np.any(cells.gate & ~cells.sufficient, axis=2)
+    coverage = _coverage(cells)
+    return _Quarters(
+        gates_ok=~np.any(cells.gate & ~cells.met, axis=2),
+        coverage=coverage,
+        coverage_ok=coverage >= rule.min_coverage - 1e-9,
+        below_ok=~np.any(cells.too_far, axis=2),
+        evidence_ok=~unsure if rule.evidence_on_gates else has_data,
+        has_data=has_data,
+    )
+
+
+def _coverage(cells: _Cells) -> np.ndarray:
+    """Per person × quarter, the weighted share of competencies at their target level."""
+    shape = cells.met.shape
+    weights = pd.DataFrame(
+        {
+            "met": (cells.weight * cells.met).ravel(),
+            "all": np.broadcast_to(cells.weight, shape).ravel(),
+        }
+    )
+    # pandas' group sums are compensated (Kahan), numpy's are not: the same sums as ever, bit
+    # for bit, whatever the weights.
+    sums = weights.groupby(np.arange(shape[0] * shape[1]).repeat(shape[2])).sum()
+    share: np.ndarray = (sums["met"] / sums["all"]).to_numpy().reshape(shape[:2])
+    return share
 
 
 def _kpi_rules(
-    ids: pd.Series, rule: ReadinessRule, kpis: pd.DataFrame, rubric: Rubric, period: str
-) -> tuple[pd.Series, pd.DataFrame]:
+    ids: np.ndarray,
+    person: np.ndarray,
+    keys: _Keys,
+    rule: ReadinessRule,
+    rubric: Rubric,
+    period: str,
+) -> tuple[np.ndarray, pd.DataFrame]:
     """KPI rules: enough recent quarters at threshold, where the person has the KPI at all."""
     # Quarters still to go: at the earliest, one more hit per quarter from now on.
-    left = pd.Series(0.0, index=ids.astype(str))
+    left = np.zeros(len(ids))
     reasons = []
     end = periods.to_ordinal(period)
+    value = keys.kpi_value
+    # As a group-by on the text would list them: by employee_id.
+    by_id = np.argsort(ids, kind="stable")
     for kpi_rule in rule.kpis:
         lower = rubric.kpi(kpi_rule.kpi).direction == "lower"
-        rows = kpis[
-            (kpis["kpi"].astype(str) == kpi_rule.kpi)
-            & kpis["employee_id"].astype(str).isin(left.index)
-        ]
-        ordinal = periods.ordinals(rows["period"].astype(str))
-        rows = rows[(ordinal > end - kpi_rule.of_last) & (ordinal <= end)].dropna(subset=["value"])
-        hit = rows["value"] <= kpi_rule.threshold if lower else rows["value"] >= kpi_rule.threshold
-        count = hit.groupby(rows["employee_id"].astype(str)).sum()
-        failing = count[count < kpi_rule.quarters]
-        left[failing.index] = np.maximum(left[failing.index], kpi_rule.quarters - failing)
+        rows = np.flatnonzero(
+            (keys.kpi_name.positions([kpi_rule.kpi]) == 0)
+            & (person >= 0)
+            & (keys.kpi_ordinal > end - kpi_rule.of_last)
+            & (keys.kpi_ordinal <= end)
+            & ~np.isnan(value)
+        )
+        hit = value[rows] <= kpi_rule.threshold if lower else value[rows] >= kpi_rule.threshold
+        count = np.bincount(person[rows], weights=hit, minlength=len(ids))
+        seen = np.bincount(person[rows], minlength=len(ids)) > 0
+        failing = by_id[(seen & (count < kpi_rule.quarters))[by_id]]
+        left[failing] = np.maximum(left[failing], kpi_rule.quarters - count[failing])
         reasons.append(
             _rows(
-                pd.Series(failing.index),
+                ids[failing],
                 "kpi",
                 kpi=kpi_rule.kpi,
-                value=failing.astype("float64").reset_index(drop=True),
+                value=count[failing],
                 required=float(kpi_rule.quarters),
                 extra=f"{kpi_rule.threshold:g}|{kpi_rule.of_last}",
             )
@@ -313,36 +466,38 @@ def _kpi_rules(
 
 def _reasons(
     out: pd.DataFrame,
-    cells: pd.DataFrame,
+    cells: _Cells,
+    ids: np.ndarray,
+    window: list[str],
     rule: ReadinessRule,
     period: str,
 ) -> pd.DataFrame:
     """One row per failed rule, worded later by the report layer in the reader's language."""
-    latest = cells[cells["period"] == period]
-    rows = []
-    no_data = out.index[~out["has_data"].fillna(False).astype(bool)].to_series()
-    rows.append(_rows(no_data, "no_data", extra=period))
-    with_data = latest[latest["employee_id"].isin(out.index.difference(pd.Index(no_data)))]
+    has_data = out["has_data"].to_numpy(dtype=bool)
+    competencies = np.array(cells.competencies, dtype=object)
+    rows = [_rows(ids[~has_data], "no_data", extra=period)]
+    level = cells.level[:, 0, :]
     # A competency without evidence is reported by the evidence rule, not as a level.
-    gate_miss = with_data[with_data["gate"] & ~with_data["met"] & with_data["level"].notna()]
+    rated = has_data[:, None] & ~np.isnan(level)
+    person, competency = np.nonzero(rated & cells.gate & ~cells.met[:, 0, :])
     rows.append(
         _rows(
-            gate_miss["employee_id"],
+            ids[person],
             "gate",
-            competency=gate_miss["competency"],
-            value=gate_miss["level"].astype("float64"),
-            required=gate_miss["required"],
+            competency=competencies[competency],
+            value=level[person, competency],
+            required=cells.required[competency],
         )
     )
     # A gate that misses is named once, by the gate rule.
-    far = with_data[with_data["too_far"] & with_data["level"].notna() & ~with_data["gate"]]
+    person, competency = np.nonzero(rated & cells.too_far[:, 0, :] & ~cells.gate)
     rows.append(
         _rows(
-            far["employee_id"],
+            ids[person],
             "too_far_below",
-            competency=far["competency"],
-            value=far["level"].astype("float64"),
-            required=far["required"],
+            competency=competencies[competency],
+            value=level[person, competency],
+            required=cells.required[competency],
             extra=str(rule.max_levels_below),
         )
     )
@@ -352,21 +507,8 @@ def _reasons(
             short.index.to_series(), "coverage", value=short["coverage"], required=rule.min_coverage
         )
     )
-    unsure = cells[
-        cells["gate"]
-        & ~cells["sufficient"]
-        & cells["employee_id"].isin(out.index.difference(pd.Index(no_data)))
-    ]
-    unsure = unsure.drop_duplicates(["employee_id", "competency"])
     if rule.evidence_on_gates:
-        rows.append(
-            _rows(
-                unsure["employee_id"],
-                "evidence",
-                competency=unsure["competency"],
-                extra=unsure["period"],
-            )
-        )
+        rows.append(_unsure(cells, ids, has_data, window))
     core_now = out[["gates_ok", "below_ok", "coverage_ok"]].fillna(False).all(axis=1)
     unsustained = out[core_now & ~out["sustained"]]
     rows.append(
@@ -382,3 +524,21 @@ def _reasons(
         )
     )
     return pd.concat(rows, ignore_index=True)
+
+
+def _unsure(
+    cells: _Cells, ids: np.ndarray, has_data: np.ndarray, window: list[str]
+) -> pd.DataFrame:
+    """Evidence reasons: each gate short of sufficient evidence, at its latest such quarter."""
+    unsure = cells.gate & ~cells.sufficient & has_data[:, None, None]
+    person, competency = np.nonzero(unsure.any(axis=1))
+    latest = unsure.argmax(axis=1)[person, competency]
+    # Listed as the window's cells are read (person, quarter from the latest, competency).
+    order = np.lexsort((competency, latest, person))
+    person, competency, latest = person[order], competency[order], latest[order]
+    return _rows(
+        ids[person],
+        "evidence",
+        competency=np.array(cells.competencies, dtype=object)[competency],
+        extra=np.array(window, dtype=object)[latest],
+    )

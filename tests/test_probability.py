@@ -179,6 +179,22 @@ def test_kpi_evidence_is_blended_in_and_stands_in_for_missing_ratings(
         assert found == expected
 
 
+@pytest.mark.parametrize("dtype", ["category", "object", "string"])
+def test_the_keys_dtype_changes_no_draw(framework: Framework, rubric: Rubric, dtype: str) -> None:
+    # Keys come as Arrow text or as categories (pipeline codes them once): the draws are the same.
+    changes = {("2026Q3", "motivation", "p1"): 3.0, ("2026Q3", "motivation", "p2"): 4.0}
+    ratings = ratings_of(framework, "B", {"p1": 5, "p2": 5, "p3": 5}, changes=changes)
+    kpi = pd.DataFrame(
+        {"period": list(QUARTERS), "employee_id": "B", "competency": "motivation", "kpi_score": 4.0}
+    )
+    keys = ["period", "employee_id", "competency", "source", "rater_id"]
+    coded = ratings.astype({key: dtype for key in keys})
+    coded_kpi = kpi.astype({key: dtype for key in keys if key in kpi})
+    as_text = chance(framework, rubric, ratings, readiness_of("B"), scores=kpi)
+    assert 0 < as_text < 1
+    assert chance(framework, rubric, coded, readiness_of("B"), scores=coded_kpi) == as_text
+
+
 def test_rules_that_do_not_depend_on_scores_decide_as_they_did(
     framework: Framework, rubric: Rubric
 ) -> None:

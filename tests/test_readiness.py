@@ -38,8 +38,12 @@ def scenario(
     retention: float = 92.0,
     role_start: str = "2024-01-01",
     peers_only: tuple[str, ...] = (),
+    key_dtype: str | None = None,
 ) -> Readiness:
-    """An account manager rated by the manager at the account-director targets, with changes."""
+    """An account manager rated by the manager at the account-director targets, with changes.
+
+    `key_dtype` recasts the text keys of the scores and KPIs that readiness reads.
+    """
     rows = []
     for period, changes in ((BEFORE, before or {}), (LATEST, latest or {})):
         for competency, target in DIRECTOR.items():
@@ -74,6 +78,10 @@ def scenario(
     roles = roles_by_period(people, promotions, [BEFORE, LATEST])
     scores = scoring.score(ratings, kpis, roles, framework, rubric)
     trends = fit_trends(scores, LATEST, rubric.trend_quarters)
+    if key_dtype is not None:
+        keys = ["period", "employee_id", "competency", "kpi"]
+        scores = scores.astype({key: key_dtype for key in keys if key in scores})
+        kpis = kpis.astype({key: key_dtype for key in keys if key in kpis})
     return assess(scores, trends, people, kpis, promotions, framework, rubric, LATEST)
 
 
@@ -83,6 +91,25 @@ def band(result: Readiness) -> str:
 
 def failed_rules(result: Readiness) -> set[str]:
     return set(result.reasons["rule"])
+
+
+@pytest.mark.parametrize("key_dtype", ["category", "object", "string"])
+def test_the_keys_dtype_changes_nothing(
+    framework: Framework, rubric: Rubric, key_dtype: str
+) -> None:
+    # A gate, a far-below competency, evidence and the KPI rule all fail: every kind of reason.
+    changes = {"latest": {"motivation": 3.0, "negotiation": 2.0}, "retention": 80.0}
+    as_text = scenario(framework, rubric, peers_only=("commercial-acumen",), **changes)
+    coded = scenario(
+        framework, rubric, peers_only=("commercial-acumen",), key_dtype=key_dtype, **changes
+    )
+    assert {"gate", "too_far_below", "evidence", "kpi"} <= failed_rules(as_text)
+    for got, expected in zip(
+        (coded.people, coded.reasons, coded.plan),
+        (as_text.people, as_text.reasons, as_text.plan),
+        strict=True,
+    ):
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 
 def test_someone_meeting_every_rule_for_two_quarters_is_ready_now(
