@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from skillkit.demo_names import DEVELOP, PRAISE
 from skillkit.rubric import SOURCES
+from skillkit.text_columns import code_dtype
 
 if TYPE_CHECKING:  # the demo imports this module: only the type of its world is named here
     from skillkit.demo import World
@@ -136,9 +137,9 @@ def _rating_rows(
         blocks.append((rated[pair], rater[pair], quarter, cols, seen.reshape(-1)))
     total = sum(len(block[4]) for block in blocks)
     # Each code in the smallest integer type that holds it: 12 bytes a row where int64 took 41.
-    who_type, q_type = _code_type(len(attending)), _code_type(len(world.periods))
+    who_type, q_type = code_dtype(len(attending)), code_dtype(len(world.periods))
     e, r = np.empty(total, who_type), np.empty(total, who_type)
-    q, c = np.empty(total, q_type), np.empty(total, _code_type(len(world.comps)))
+    q, c = np.empty(total, q_type), np.empty(total, code_dtype(len(world.comps)))
     src, seen = np.empty(total, np.int8), np.empty(total, bool)
     at = 0
     for source, (who, by, quarter, cols, observed_rows) in enumerate(blocks):
@@ -208,11 +209,6 @@ def _categorical(codes: Array, labels: tuple[str, ...] | Array) -> pd.Categorica
     kept = np.flatnonzero(used)
     kept = kept[np.argsort(texts[kept], kind="stable")]
     # The code type pandas picks for this many categories, so it keeps ours uncopied.
-    recode: NDArray[np.signedinteger[Any]] = np.full(len(texts), -1, _code_type(len(kept)))
+    recode: NDArray[np.signedinteger[Any]] = np.full(len(texts), -1, code_dtype(len(kept)))
     recode[kept] = np.arange(len(kept))
     return pd.Categorical.from_codes(recode[codes], categories=pd.Index(texts[kept], dtype=str))
-
-
-def _code_type(count: int) -> type[np.signedinteger[Any]]:
-    """The smallest integer type for codes 0..count-1 (and -1), as pandas picks for categories."""
-    return next((t for t in (np.int8, np.int16, np.int32) if count < np.iinfo(t).max), np.int64)

@@ -39,8 +39,12 @@ def shift(label: str, quarters: int) -> str:
 def ordinals(labels: pd.Series) -> pd.Series:
     """Vectorised `to_ordinal` for a Series of valid quarter labels."""
     # A few distinct quarters among millions of rows: parse each distinct label once.
-    # Factorised as they are: casting millions of labels to str first costs more than the rest.
-    codes, distinct = pd.factorize(labels, sort=False)
+    # Factorised as they are: casting millions of labels to str first costs more than the rest;
+    # a categorical column brings its codes, and nothing is hashed at all.
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        codes, distinct = labels.cat.codes.to_numpy(), labels.cat.categories
+    else:
+        codes, distinct = pd.factorize(labels, sort=False)
     table = np.array([to_ordinal(str(label)) for label in distinct], dtype="int64")
     return pd.Series(table[codes], index=labels.index, dtype="int64")
 

@@ -37,9 +37,16 @@ def coded_text(codes: np.ndarray, uniques: Any) -> pd.Categorical:
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     categories = pd.Index(np.asarray(distinct, dtype=object)[order], dtype=object)
-    recode = np.full(len(uniques), -1, dtype=np.int64)
+    # Recoded straight into the smallest type pandas keeps the codes in: no int64 array per row
+    # (42 million rows at 100,000 people) to be narrowed afterwards.
+    recode = np.full(len(uniques), -1, dtype=code_dtype(len(categories)))
     recode[used] = rank[merged_codes]
     return pd.Categorical.from_codes(recode[codes], categories=categories, validate=False)
+
+
+def code_dtype(count: int) -> type[np.signedinteger[Any]]:
+    """The smallest integer type for codes 0..count-1 (and -1), as pandas picks for categories."""
+    return next((t for t in (np.int8, np.int16, np.int32) if count < np.iinfo(t).max), np.int64)
 
 
 def occurring(column: pd.Series) -> pd.Index:

@@ -122,3 +122,12 @@ def test_numbers_per_category_spread_to_rows_as_numbers() -> None:
     codes = text.cat.codes.to_numpy()
     np.testing.assert_array_equal(row_values, values[codes])
     assert row_unreadable.tolist() == unreadable[codes].tolist()
+
+
+@pytest.mark.parametrize("count", [1, 126, 127, 32766, 32767, 40000])
+def test_codes_come_in_the_integer_type_pandas_keeps_them_in(count: int) -> None:
+    texts = np.array([f" v{i:05d} " for i in range(count)], dtype=object)
+    column = text_columns.coded_text(np.arange(count, dtype=np.int32), texts)
+    pandas_picks = pd.Categorical.from_codes([0], categories=range(count)).codes.dtype
+    assert column.codes.dtype == pandas_picks == text_columns.code_dtype(count)
+    assert column.categories[0] == "v00000"  # stripped and sorted
