@@ -11,8 +11,8 @@ import pandas as pd
 from skillkit import periods
 from skillkit.framework import Framework
 from skillkit.history import quarters_in_role
-from skillkit.keycodes import KeyCodes
 from skillkit.plan import PLAN_COLUMNS, what_it_takes
+from skillkit.readiness_window import Cells, Keys, latest_cells, per_quarter, window_cells
 from skillkit.rubric import ReadinessRule, Rubric
 
 BANDS = ("ready-now", "ready-1y", "ready-2y", "not-yet", "insufficient-evidence")
@@ -100,7 +100,7 @@ def assess(
     base["quarters_in_role"] = (
         base["employee_id"].map(quarters_in_role(people, promotions, period)).to_numpy()
     )
-    keys = _Keys.of(scores, kpis, base["employee_id"], framework)
+    keys = Keys.of(scores, kpis, base["employee_id"], framework)
     frames, reasons, plans = [], [], []
     for role_id, group in base.groupby("target_role", sort=True):
         if not role_id:
@@ -143,46 +143,6 @@ def assess(
     )
 
 
-@dataclass(frozen=True)
-class _Keys:
-    """The scores' and KPIs' text keys as integer codes, found once for every target role."""
-
-    everyone: pd.Index  # the employee_id of everyone assessed
-    score_person: np.ndarray  # per score row, its person's position in `everyone` (-1: none)
-    score_period: KeyCodes
-    score_competency: np.ndarray  # per score row, its competency's position in the framework
-    kpi_person: np.ndarray  # per KPI row, its person's position in `everyone` (-1: none)
-    kpi_ordinal: np.ndarray  # per KPI row, its quarter's ordinal
-    kpi_name: KeyCodes
-    kpi_value: np.ndarray  # float64, NaN where missing
-
-    @classmethod
-    def of(
-        cls, scores: pd.DataFrame, kpis: pd.DataFrame, ids: pd.Series, framework: Framework
-    ) -> _Keys:
-        """The codes of `scores` and `kpis` for the people `ids`."""
-        everyone = pd.Index(ids.to_numpy())
-        kpi_period = KeyCodes.of(kpis["period"])
-        # A few quarters among many rows: each distinct label is parsed once.
-        ordinal = np.array([periods.to_ordinal(p) for p in kpi_period.distinct], dtype="int64")
-        return cls(
-            everyone=everyone,
-            score_person=KeyCodes.of(scores["employee_id"]).positions(everyone),
-            score_period=KeyCodes.of(scores["period"]),
-            score_competency=KeyCodes.of(scores["competency"]).positions(framework.competency_ids),
-            kpi_person=KeyCodes.of(kpis["employee_id"]).positions(everyone),
-            kpi_ordinal=np.append(ordinal, -1)[kpi_period.codes],
-            kpi_name=KeyCodes.of(kpis["kpi"]),
-            kpi_value=_float(kpis["value"]),
-        )
-
-    def members(self, ids: pd.Series) -> np.ndarray:
-        """Per position in `everyone`, its position among `ids` (-1: not one of them; last: -1)."""
-        renumber = np.full(len(self.everyone) + 1, -1)
-        renumber[self.everyone.get_indexer(pd.Index(ids.to_numpy()))] = np.arange(len(ids))
-        return renumber
-
-
 def sustain_window(period: str, quarters: int, reviewed: tuple[str, ...] | None) -> list[str]:
     """The reviewed quarter and the reviews before it, latest first."""
     if reviewed is None:
@@ -214,7 +174,7 @@ def _assess_group(
     rule: ReadinessRule,
     scores: pd.DataFrame,
     trends: pd.DataFrame,
-    keys: _Keys,
+    keys: Keys,
     framework: Framework,
     rubric: Rubric,
     period: str,
@@ -225,8 +185,8 @@ def _assess_group(
     `members` gives each person's position in `group` by their position in `keys.everyone`.
     """
     window = sustain_window(period, rule.sustain_quarters, reviewed)
-    cells = _window_cells(members, len(group), window, role_id, rule, scores, keys, framework)
-    quarter = _per_quarter(cells, rule)
+    cells = window_cells(members, len(group), window, role_id, rule, scores, keys, framework)
+    quarter = per_quarter(cells, rule)
     # Quarters in a row, back from the latest, in which the bar was met (on sufficient evidence).
     streak = np.cumprod(quarter.core_ok, axis=1).sum(axis=1)
     held_streak = np.cumprod(quarter.core_ok & quarter.evidence_ok, axis=1).sum(axis=1)
@@ -246,7 +206,7 @@ def _assess_group(
     kpi_left, kpi_reasons = _kpi_rules(ids, members[keys.kpi_person], keys, rule, rubric, period)
     out["kpi_ok"] = kpi_left <= 0
 
-    plan = what_it_takes(_latest_cells(cells, ids, scores), trends, rule, rubric)
+    plan = what_it_takes(latest_cells(cells, ids, scores), trends, rule, rubric)
     needed = plan.groupby("employee_id")["quarters_needed"].max().reindex(out.index).fillna(0)
     # Competencies must first reach their levels, then hold them for the sustain window.
     sustain_left = np.where(
@@ -288,142 +248,10 @@ def _projected(period: str, offset: np.ndarray, finite: np.ndarray) -> list[str]
     return projected
 
 
-@dataclass(frozen=True)
-class _Cells:
-    """Person × quarter × competency in a role's sustain window (latest quarter first)."""
-
-    competencies: list[str]
-    row: np.ndarray  # the cell's row in scores (-1: none)
-    level: np.ndarray  # float64, NaN where unobserved
-    met: np.ndarray  # the level reaches the role's target
-    too_far: np.ndarray  # more than max_levels_below short, or unobserved
-    sufficient: np.ndarray  # evidence is sufficient
-    required: np.ndarray  # per competency: the role's target level
-    weight: np.ndarray  # per competency: its weight for the role
-    gate: np.ndarray  # per competency: whether it is a gate
-
-
-def _window_cells(
-    members: np.ndarray,
-    n_people: int,
-    window: list[str],
-    role_id: str,
-    rule: ReadinessRule,
-    scores: pd.DataFrame,
-    keys: _Keys,
-    framework: Framework,
-) -> _Cells:
-    """Person × quarter × competency in the sustain window, with the target role's levels."""
-    role = framework.role(role_id)
-    competencies = list(framework.competency_ids)
-    shape = (n_people, len(window), len(competencies))
-    person = members[keys.score_person]
-    quarter = keys.score_period.positions(window)
-    found = np.flatnonzero((person >= 0) & (quarter >= 0) & (keys.score_competency >= 0))
-    # Scores hold one row per period × person × competency, so each cell has at most one.
-    row = np.full(int(np.prod(shape)), -1)
-    cell = (person[found] * shape[1] + quarter[found]) * shape[2] + keys.score_competency[found]
-    row[cell] = found
-    level = _float(_take(scores, "level", row)).reshape(shape)
-    required = np.array([role.targets[c] for c in competencies], dtype="float64")
-    evidence = pd.Series(_take(scores, "evidence", row))
-    return _Cells(
-        competencies=competencies,
-        row=row.reshape(shape),
-        level=level,
-        met=level >= required,  # an unobserved level never meets one
-        too_far=~((required - level) <= rule.max_levels_below),
-        sufficient=evidence.eq("sufficient").to_numpy(dtype=bool, na_value=False).reshape(shape),
-        required=required,
-        weight=np.array([role.weight(c) for c in competencies], dtype="float64"),
-        gate=np.isin(np.array(competencies, dtype=object), list(rule.gates)),
-    )
-
-
-def _take(scores: pd.DataFrame, column: str, rows: np.ndarray) -> Any:
-    """The column's values at `rows`, missing where a row is -1 (as a left merge leaves them)."""
-    if column not in scores:
-        return np.full(len(rows), np.nan)
-    return pd.api.extensions.take(scores[column].array, rows, allow_fill=True)
-
-
-def _float(values: Any) -> np.ndarray:
-    """Values as float64, NaN where missing."""
-    floats: np.ndarray = pd.Series(values).to_numpy(dtype="float64", na_value=np.nan)
-    return floats
-
-
-def _latest_cells(cells: _Cells, ids: np.ndarray, scores: pd.DataFrame) -> pd.DataFrame:
-    """The reviewed quarter's cells as the plan reads them: one row per person × competency."""
-    n_people, n_competencies = len(ids), len(cells.competencies)
-    row = cells.row[:, 0, :].ravel()
-    return pd.DataFrame(
-        {
-            "employee_id": np.repeat(ids, n_competencies),
-            "competency": np.tile(np.array(cells.competencies, dtype=object), n_people),
-            "level": _take(scores, "level", row),
-            "score": _take(scores, "score", row),
-            "required": np.tile(cells.required, n_people),
-            "weight": np.tile(cells.weight, n_people),
-            "gate": np.tile(cells.gate, n_people),
-            "met": cells.met[:, 0, :].ravel(),
-        }
-    )
-
-
-@dataclass(frozen=True)
-class _Quarters:
-    """Each rule's outcome per person × quarter of the window (latest first)."""
-
-    gates_ok: np.ndarray
-    coverage: np.ndarray
-    coverage_ok: np.ndarray
-    below_ok: np.ndarray
-    evidence_ok: np.ndarray
-    has_data: np.ndarray
-
-    @property
-    def core_ok(self) -> np.ndarray:
-        """The level rules: gates, coverage and nothing too far below."""
-        core: np.ndarray = self.gates_ok & self.coverage_ok & self.below_ok
-        return core
-
-
-def _per_quarter(cells: _Cells, rule: ReadinessRule) -> _Quarters:
-    """Each rule's outcome per person and quarter."""
-    has_data = np.any(~np.isnan(cells.level), axis=2)
-    unsure = np.any(cells.gate & ~cells.sufficient, axis=2)
-    coverage = _coverage(cells)
-    return _Quarters(
-        gates_ok=~np.any(cells.gate & ~cells.met, axis=2),
-        coverage=coverage,
-        coverage_ok=coverage >= rule.min_coverage - 1e-9,
-        below_ok=~np.any(cells.too_far, axis=2),
-        evidence_ok=~unsure if rule.evidence_on_gates else has_data,
-        has_data=has_data,
-    )
-
-
-def _coverage(cells: _Cells) -> np.ndarray:
-    """Per person × quarter, the weighted share of competencies at their target level."""
-    shape = cells.met.shape
-    weights = pd.DataFrame(
-        {
-            "met": (cells.weight * cells.met).ravel(),
-            "all": np.broadcast_to(cells.weight, shape).ravel(),
-        }
-    )
-    # pandas' group sums are compensated (Kahan), numpy's are not: the same sums as ever, bit
-    # for bit, whatever the weights.
-    sums = weights.groupby(np.arange(shape[0] * shape[1]).repeat(shape[2])).sum()
-    share: np.ndarray = (sums["met"] / sums["all"]).to_numpy().reshape(shape[:2])
-    return share
-
-
 def _kpi_rules(
     ids: np.ndarray,
     person: np.ndarray,
-    keys: _Keys,
+    keys: Keys,
     rule: ReadinessRule,
     rubric: Rubric,
     period: str,
@@ -466,7 +294,7 @@ def _kpi_rules(
 
 def _reasons(
     out: pd.DataFrame,
-    cells: _Cells,
+    cells: Cells,
     ids: np.ndarray,
     window: list[str],
     rule: ReadinessRule,
@@ -526,9 +354,7 @@ def _reasons(
     return pd.concat(rows, ignore_index=True)
 
 
-def _unsure(
-    cells: _Cells, ids: np.ndarray, has_data: np.ndarray, window: list[str]
-) -> pd.DataFrame:
+def _unsure(cells: Cells, ids: np.ndarray, has_data: np.ndarray, window: list[str]) -> pd.DataFrame:
     """Evidence reasons: each gate short of sufficient evidence, at its latest such quarter."""
     unsure = cells.gate & ~cells.sufficient & has_data[:, None, None]
     person, competency = np.nonzero(unsure.any(axis=1))
