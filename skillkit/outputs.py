@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from skillkit import __version__
-from skillkit.csv_text import csv_bytes
+from skillkit.csv_text import csv_bytes, with_text
 from skillkit.models import Lang
 from skillkit.ninebox import placed
 from skillkit.pipeline import Assessment
@@ -43,10 +42,10 @@ READINESS_COLUMNS = [
 
 def scores_table(assessment: Assessment) -> pd.DataFrame:
     """scores.csv: one row per quarter × person × competency, columns as FORMATS.md."""
-    table = assessment.scores[SCORE_COLUMNS].copy()
-    for column in ("score_raw", "score", "ci_low", "ci_high"):
-        table[column] = table[column].round(3)
-    return table
+    scores = assessment.scores
+    # assign, not copy-then-set: the other eight columns are shared, not copied and merged.
+    rounded = {c: scores[c].round(3) for c in ("score_raw", "score", "ci_low", "ci_high")}
+    return scores[SCORE_COLUMNS].assign(**rounded)
 
 
 def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
@@ -90,15 +89,20 @@ def readiness_table(assessment: Assessment, lang: Lang) -> pd.DataFrame:
 def _joined(rows: pd.DataFrame, column: str) -> dict[str, str]:
     """Each person's `column` texts in row order, joined by "; ".
 
-    What `groupby("employee_id")[column].agg("; ".join)` gives, in one pass instead of a
-    Python call per person.
+    What `groupby("employee_id")[column].agg("; ".join)` gives: rows sorted stably by person,
+    then one str.join per person over a slice, instead of a Python step per row.
     """
-    parts: dict[str, list[str]] = defaultdict(list)
-    for employee, text in zip(
-        rows["employee_id"].astype(str).tolist(), rows[column].astype(str).tolist(), strict=True
-    ):
-        parts[employee].append(text)
-    return {employee: "; ".join(texts) for employee, texts in parts.items()}
+    people, names = pd.factorize(rows["employee_id"].astype(str))
+    texts = rows[column].to_numpy(dtype=object)
+    if not all(type(text) is str for text in texts):  # the usual case is text already
+        texts = rows[column].astype(str).to_numpy(dtype=object)
+    ordered = texts[np.argsort(people, kind="stable")].tolist()
+    # Rows without a person (code -1) sort first and are left out; then each person's end.
+    ends = np.cumsum(np.bincount(people + 1, minlength=len(names) + 1)).tolist()
+    return {
+        str(name): "; ".join(ordered[start:end])
+        for name, start, end in zip(names, ends[:-1], ends[1:], strict=True)
+    }
 
 
 def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
@@ -107,21 +111,20 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     Numbers are excepted, also when held as text ("-1.5" in a text column): a spreadsheet
     reads those as the number they are, and a quote would turn them into text.
     """
-    safe = table.copy()
-    for column in safe.columns:
-        if not (safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column])):
-            continue
-        # Keys and levels repeat: each distinct value is examined once (missing ones are -1).
-        codes, distinct = pd.factorize(safe[column])
-        formulas = _formulas(pd.Series(distinct, dtype=object))
-        if not formulas.any():  # the usual case
-            continue
-        quoted = np.where(formulas, "'" + pd.Series(distinct, dtype=object).astype(str), distinct)
-        values = safe[column].to_numpy(dtype=object, copy=True)
-        rows = np.flatnonzero((codes >= 0) & formulas[codes])
-        values[rows] = quoted[codes[rows]]
-        safe[column] = pd.Series(values, index=safe.index, dtype=object)
-    return safe
+    return with_text(table, _defused)
+
+
+def safe_csv(table: pd.DataFrame) -> bytes:
+    """`csv_bytes(spreadsheet_safe(table))`, each distinct text guarded as the CSV is written."""
+    return csv_bytes(table, text=_defused)
+
+
+def _defused(values: pd.Series) -> pd.Series | None:
+    """Distinct texts with a quote before each formula; None when there is none (the usual)."""
+    formulas = _formulas(values)
+    if not formulas.any():
+        return None
+    return pd.Series(np.where(formulas, "'" + values.astype(str), values), dtype=object)
 
 
 def _formulas(values: pd.Series) -> np.ndarray:
@@ -207,12 +210,12 @@ def review_outputs(
     few at a time; `progress(done, total)` is called after each page.
     """
     files = {
-        "scores.csv": csv_bytes(spreadsheet_safe(scores_table(assessment))),
-        "readiness.csv": csv_bytes(spreadsheet_safe(readiness_table(assessment, lang))),
+        "scores.csv": safe_csv(scores_table(assessment)),
+        "readiness.csv": safe_csv(readiness_table(assessment, lang)),
     }
     rejected = assessment.records.rejected
     if rejected is not None:  # --skip-invalid: what was set aside, even when nothing was
-        files["rejected.csv"] = csv_bytes(spreadsheet_safe(rejected))
+        files["rejected.csv"] = safe_csv(rejected)
     names: list[str] = []
     pages: Iterator[tuple[str, bytes]] = iter(())
     if html:

@@ -94,3 +94,61 @@ def test_pieces_join_to_the_whole_text() -> None:
     assert len(pieces) == 1 + 4  # the header, then 3 + 3 + 3 + 1 rows
     assert "".join(pieces) == pandas_csv(table)
     assert csv_bytes(table) == pandas_csv(table).encode("utf-8")
+
+
+def test_rows_laid_out_by_numpy_or_joined_give_the_same_bytes() -> None:
+    from skillkit.csv_text import _coded, _joined_rows, _laid_out, _rows
+
+    table = pd.DataFrame(
+        {
+            "id": ["E1", "E22", None, "Петрова, Анна"],
+            "score": [3.5, float("nan"), 1e-05, 4.25],
+            "level": pd.array([3, None, 5, 1], dtype="Int64"),
+        }
+    )
+    columns = [_coded(table[name], None) for name in table.columns]
+    ends = [",", ",", "\n"]
+    encoded = [
+        [(cell + end).encode("utf-8") for cell in cells]
+        for (_, cells), end in zip(columns, ends, strict=True)
+    ]
+    codes = [column_codes for column_codes, _ in columns]
+    size = sum(len(encoded[i][code]) for i, column in enumerate(codes) for code in column)
+    body = pandas_csv(table).split("\n", 1)[1].encode("utf-8")
+    assert _laid_out(codes, encoded, size) == body
+    assert _joined_rows(columns) == body
+    assert _rows(columns) == body
+
+
+def test_text_with_nul_bytes_or_one_very_long_cell_matches() -> None:
+    table = pd.DataFrame(
+        {
+            "note": ["a\x00b", "", "c", None],
+            "long": ["x" * 10_000, "y", "z", "w"],
+            "n": [1, 2, 3, 4],
+        }
+    )
+    assert csv_text(table) == pandas_csv(table)
+    assert csv_text(table[["long", "n"]]) == pandas_csv(table[["long", "n"]])
+
+
+def test_a_text_change_is_the_same_as_changing_the_table_first() -> None:
+    from skillkit.csv_text import with_text
+
+    def shout(values: pd.Series) -> pd.Series | None:
+        loud = values.map(lambda v: v.upper() if isinstance(v, str) and v.startswith("!") else v)
+        return None if loud.equals(values) else loud
+
+    table = pd.DataFrame(
+        {
+            "a": pd.Series(["!x", "y", None, "!x"], dtype="str"),
+            "b": ["q", 2, "!z", None],
+            "c": pd.Categorical(["!k", "k", "k", "!k"]),  # categories are not text columns
+            "d": [1.5, 2.0, float("nan"), 4.0],
+        }
+    )
+    changed = with_text(table, shout)
+    assert changed["a"].tolist()[:2] == ["!X", "y"]
+    assert changed["c"].tolist() == table["c"].tolist()
+    assert csv_bytes(table, text=shout) == csv_bytes(changed)
+    assert csv_bytes(table[["a"]], text=shout) == csv_bytes(changed[["a"]])  # one column
