@@ -105,7 +105,8 @@ def train(assessment: Assessment) -> PromotionModelResult:
         )
     # Too short a history fails the split whatever the rows hold: say so before building
     # a row for every person and quarter (a second at 10,000 people).
-    scored = assessment.scores.dropna(subset=["score_raw"])["_ordinal"].unique()
+    scores = assessment.scores
+    scored = pd.unique(scores["_ordinal"].to_numpy()[scores["score_raw"].notna().to_numpy()])
     short = _too_short(np.sort(scored[scored + horizon <= end]), horizon)
     if short is not None:
         return _untrained(short, base)

@@ -35,7 +35,9 @@ def point_in_time_rows(assessment: Assessment, horizon: int) -> pd.DataFrame:
     comps, kpi_ids = list(framework.competency_ids), list(rubric.kpi_ids)
     # Uncalibrated scores: the rater effects behind `score` are fitted on a window ending at
     # the reviewed quarter, so they would carry later ratings back into earlier quarters.
-    scores = assessment.scores.dropna(subset=["score_raw"])
+    # Only the columns read: the whole table is 7 million rows at 100,000 people.
+    columns = ["employee_id", "competency", "_ordinal", "score_raw"]
+    scores = assessment.scores[columns].dropna(subset=["score_raw"])
     people = pd.Index(sorted(scores["employee_id"].astype(str).unique()))
     end = periods.to_ordinal(assessment.period)
     ordinals = np.arange(int(scores["_ordinal"].min()) if len(scores) else end, end + 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from skillkit import periods, scoring
@@ -21,6 +22,7 @@ from skillkit.records import RecordRules, Records, load_records
 from skillkit.reliability import rater_agreement, relied_on_low_agreement
 from skillkit.rubric import SOURCES, Rubric
 from skillkit.standards import load_standards as load_standards  # the public name of old
+from skillkit.text_columns import occurring
 from skillkit.trends import trends
 
 RATING_KEYS = ("period", "employee_id", "rater_id", "source", "competency")
@@ -216,7 +218,10 @@ def _until(table: pd.DataFrame, end: int) -> pd.DataFrame:
     """Rows of quarters up to and including the reviewed one: later data never leaks in."""
     if table.empty:
         return table
-    kept = (periods.ordinals(table["period"]) <= end).to_numpy()
+    # Judged once per quarter, then spread by code: no ordinal per row (42 million of them).
+    quarter = table["period"].astype("category").array
+    reach = [periods.to_ordinal(str(label)) <= end for label in quarter.categories]
+    kept = np.append(np.array(reach, dtype=bool), False)[quarter.codes]
     return table if kept.all() else table[kept]  # the usual review is of the latest quarter
 
 
@@ -343,7 +348,8 @@ def _coverage_warnings(
     """People rated before but not in the reviewed quarter: shown, never silently dropped."""
     seen = set(scores.loc[scores["period"] == period, "employee_id"].astype(str))
     # People never rated at all are already warned about by the records.
-    ever = set(map(str, ratings["employee_id"].unique()))  # distinct first: millions of rows
+    # The categories that occur, counted from the codes: 42 million rows at 100,000 people.
+    ever = set(map(str, occurring(ratings["employee_id"].astype("category"))))
     missing = sorted((set(people["employee_id"]) & ever) - seen)
     return tuple(
         Problem("ratings", None, employee, f"no ratings or KPIs in {period}")
