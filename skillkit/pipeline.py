@@ -346,7 +346,7 @@ def _coverage_warnings(
     people: pd.DataFrame, ratings: pd.DataFrame, scores: pd.DataFrame, period: str
 ) -> tuple[Problem, ...]:
     """People rated before but not in the reviewed quarter: shown, never silently dropped."""
-    seen = set(scores.loc[scores["period"] == period, "employee_id"].astype(str))
+    seen = set(scores.loc[scores["period"] == period, "employee_id"].astype(str).unique())
     # People never rated at all are already warned about by the records.
     # The categories that occur, counted from the codes: 42 million rows at 100,000 people.
     ever = set(map(str, occurring(ratings["employee_id"].astype("category"))))
