@@ -201,8 +201,10 @@ def _coded(
     competency = keys.rating_competency.positions(competencies, observed)
     keep = (person >= 0) & (source >= 0) & (competency >= 0)
     picked = observed[keep]
-    # One take of the rows wanted, rather than filtering every column of the table twice.
-    rows = ratings.take(picked)
+    # One take of the rows and columns wanted, rather than filtering every column of the table
+    # twice (the comments above all: millions of strings at 100,000 people, never read here).
+    wanted = [c for c in ("rater_id", "source", "rating", "calibrated") if c in ratings]
+    rows = ratings[wanted].take(picked)
     if calibration is not None:
         value = calibration.adjust(rows)
     elif "calibrated" in rows:
