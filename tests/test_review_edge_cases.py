@@ -752,3 +752,16 @@ def test_self_ratings_alone_do_not_make_a_quarter_the_latest_but_can_be_chosen(
     chosen = review(data, period="2026Q4", model=False)
     assert chosen.period == "2026Q4"
     assert set(chosen.readiness.people["band"]) == {"insufficient-evidence"}
+
+
+def test_someone_rated_before_but_not_in_the_reviewed_quarter_is_named_in_a_warning(
+    tmp_path: Path,
+) -> None:
+    # A rated in both quarters, B only in the first; C never rated (the records warn of him).
+    ratings = rated("2026Q2", "A", "M1", at("account-executive"))
+    ratings += rated("2026Q3", "A", "M1", at("account-executive"))
+    ratings += rated("2026Q2", "B", "M1", at("account-executive"))
+    people = [person(p, "account-executive") for p in ("A", "B", "C")]
+    a = review(write_folder(tmp_path / "data", people, ratings))
+    unseen = [w for w in a.warnings if "no ratings or KPIs in" in w.message]
+    assert [(w.where, w.message) for w in unseen] == [("B", "no ratings or KPIs in 2026Q3")]
