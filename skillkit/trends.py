@@ -9,8 +9,6 @@ import pandas as pd
 
 from skillkit import periods
 
-PAIR = ["employee_id", "competency"]
-
 
 @dataclass(frozen=True)
 class _Pairs:
