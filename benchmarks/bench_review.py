@@ -65,7 +65,7 @@ T = TypeVar("T")
 
 def generate(people: int, quarters: int, seed: int, folder: Path) -> dict[str, Any]:
     """Child: write the demo agency's CSVs into `folder`, as `skillkit demo` does."""
-    from skillkit.csv_text import csv_chunks
+    from skillkit.csv_text import csv_pieces
     from skillkit.demo import generate_agency
     from skillkit.pipeline import load_standards
 
@@ -75,8 +75,8 @@ def generate(people: int, quarters: int, seed: int, folder: Path) -> dict[str, A
     generated = time.perf_counter() - started
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-            handle.writelines(csv_chunks(frame))  # 42 million rows at 100,000 people
+        with (folder / f"{name}.csv").open("wb") as handle:
+            handle.writelines(csv_pieces(frame))  # 42 million rows at 100,000 people
     return {
         "generate_seconds": generated,
         "seconds": time.perf_counter() - started,

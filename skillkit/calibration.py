@@ -90,17 +90,12 @@ def calibrate(ratings: pd.DataFrame, rubric: Rubric, period: str) -> Calibration
 
 def _in_window(ratings: pd.DataFrame, end: int, quarters: int) -> tuple[IntArray, tuple[str, ...]]:
     """Positions of the observed non-self ratings of the `quarters` up to `end`; those seen."""
-    period = ratings["period"].astype("category").array
-    # The codes as they are (-1: missing), not widened to int64: 42 million at 100,000 people.
-    quarter, labels = period.codes, period.categories
-    # A few quarters among millions of rows: each label is parsed once, rows look theirs up.
-    ordinal = np.array([periods.to_ordinal(str(label)) for label in labels], dtype=np.int64)
-    reach = (ordinal > end - quarters) & (ordinal <= end)
-    in_reach = np.append(reach, False)[quarter]  # a missing quarter is in no window
+    in_reach = periods.in_window(ratings["period"], end, quarters)
     others = ratings["source"].ne("self").to_numpy(dtype=bool, na_value=False)
     rows = np.flatnonzero(in_reach & others & ratings["rating"].notna().to_numpy())
-    seen = np.bincount(quarter[rows], minlength=len(labels) + 1)[:-1] > 0
-    return rows, tuple(sorted(map(str, labels[seen]), key=periods.to_ordinal))
+    period = ratings["period"].astype("category").array
+    seen = np.bincount(period.codes[rows], minlength=len(period.categories)) > 0
+    return rows, tuple(sorted(map(str, period.categories[seen]), key=periods.to_ordinal))
 
 
 def _fit(
@@ -288,14 +283,14 @@ def _numbered(column: pd.Series, rows: IntArray) -> tuple[IntArray, ObjectArray]
     return numbered, _label_of(labels, original)
 
 
-def _codes_of(column: pd.Series, rows: IntArray | None = None) -> tuple[IntArray, pd.Index]:
-    """Codes of a column's values at `rows` (all if None), missing = len(labels); the labels."""
+def _codes_of(column: pd.Series, rows: IntArray) -> tuple[IntArray, pd.Index]:
+    """Codes of a column's values at `rows`, missing = len(labels); and the labels."""
     # A categorical column brings its codes along: millions of ids are never hashed.
     if isinstance(column.dtype, pd.CategoricalDtype):
         raw, labels = column.cat.codes.to_numpy(), pd.Index(column.cat.categories)
-        codes = np.asarray(raw if rows is None else raw.take(rows), dtype=np.int64)
+        codes = np.asarray(raw.take(rows), dtype=np.int64)
     else:
-        found, distinct = pd.factorize(column if rows is None else column.iloc[rows])
+        found, distinct = pd.factorize(column.iloc[rows])
         codes, labels = np.asarray(found, dtype=np.int64), pd.Index(distinct)
     missing = codes < 0
     if missing.any():

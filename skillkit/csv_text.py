@@ -51,17 +51,11 @@ def csv_bytes(table: pd.DataFrame, text: TextChange | None = None) -> bytes:
     return b"".join(csv_pieces(table, text=text))
 
 
-def csv_chunks(table: pd.DataFrame, rows: int = 1_000_000) -> Iterator[str]:
-    """The same text in pieces of up to `rows` rows, header first: for tables too big to hold
-    as one string and its rows at once (42 million ratings at 100,000 people)."""
-    for piece in csv_pieces(table, rows):
-        yield piece.decode("utf-8")
-
-
 def csv_pieces(
     table: pd.DataFrame, rows: int = 1_000_000, text: TextChange | None = None
 ) -> Iterator[bytes]:
-    """The UTF-8 text in pieces of up to `rows` rows, header first."""
+    """The UTF-8 text in pieces of up to `rows` rows, header first: for tables too big to hold
+    as one text and its rows at once (42 million ratings at 100,000 people)."""
     if table.shape[1] < 2 or not table.columns.is_unique or not _plain(table):
         # One column: csv.writer quotes a lone empty field; dates have pandas' own formats.
         plain = table if text is None else with_text(table, text)

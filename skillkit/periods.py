@@ -49,6 +49,19 @@ def ordinals(labels: pd.Series) -> pd.Series:
     return pd.Series(table[codes], index=labels.index, dtype="int64")
 
 
+def in_window(labels: pd.Series, end: int, quarters: int | None = None) -> np.ndarray:
+    """Per row, whether its quarter is one of the `quarters` ending with ordinal `end` (with
+    None, any quarter up to `end`); a missing quarter is in no window.
+
+    Each distinct quarter is judged once and spread by code: no ordinal per row.
+    """
+    quarter = labels.astype("category").array
+    ordinal = np.array([to_ordinal(str(label)) for label in quarter.categories], dtype="int64")
+    reach = (ordinal <= end) if quarters is None else (ordinal > end - quarters) & (ordinal <= end)
+    inside: np.ndarray = np.append(reach, False)[quarter.codes]  # code -1: the False appended
+    return inside
+
+
 def rows_by_quarter(period: pd.Series, selected: np.ndarray) -> Iterator[np.ndarray]:
     """Positions of the `selected` rows, a quarter at a time, in the order of the period codes.
 

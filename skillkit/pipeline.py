@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from skillkit import periods, scoring
@@ -218,10 +217,7 @@ def _until(table: pd.DataFrame, end: int) -> pd.DataFrame:
     """Rows of quarters up to and including the reviewed one: later data never leaks in."""
     if table.empty:
         return table
-    # Judged once per quarter, then spread by code: no ordinal per row (42 million of them).
-    quarter = table["period"].astype("category").array
-    reach = [periods.to_ordinal(str(label)) <= end for label in quarter.categories]
-    kept = np.append(np.array(reach, dtype=bool), False)[quarter.codes]
+    kept = periods.in_window(table["period"], end)
     return table if kept.all() else table[kept]  # the usual review is of the latest quarter
 
 

@@ -189,7 +189,7 @@ def _means_and_sizes(raw: np.ndarray, mean: np.ndarray, group: np.ndarray) -> pd
     """Per group, the mean of `raw` and of `mean`, and the group's size.
 
     A function of its own so that the group-by and its cached codes (some 150 MB at 4 million
-    ratings) are freed before the next step, not held to the end of `combine_sources`.
+    ratings) are freed before the next step, not held to the end of `_combine_quarter`.
     """
     groups = pd.DataFrame({"raw": raw, "mean": mean}).groupby(group)
     table = groups.mean()

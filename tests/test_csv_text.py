@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skillkit.csv_text import csv_bytes, csv_chunks, csv_text
+from skillkit.csv_text import csv_bytes, csv_pieces, csv_text
 
 
 def pandas_csv(table: pd.DataFrame) -> str:
@@ -90,9 +90,9 @@ def test_a_large_random_table_matches() -> None:
 
 def test_pieces_join_to_the_whole_text() -> None:
     table = pd.DataFrame({"id": [f"E{i}" for i in range(10)], "score": np.arange(10) / 4})
-    pieces = list(csv_chunks(table, rows=3))
+    pieces = list(csv_pieces(table, rows=3))
     assert len(pieces) == 1 + 4  # the header, then 3 + 3 + 3 + 1 rows
-    assert "".join(pieces) == pandas_csv(table)
+    assert b"".join(pieces) == pandas_csv(table).encode("utf-8")
     assert csv_bytes(table) == pandas_csv(table).encode("utf-8")
 
 

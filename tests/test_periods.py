@@ -43,3 +43,12 @@ def test_rows_come_a_quarter_at_a_time_in_the_order_of_the_period_codes() -> Non
     parts = [part.tolist() for part in periods.rows_by_quarter(period, selected)]
     assert parts == [[1, 4], [0, 2]]  # 2025Q4 has no selected row, so no part
     assert list(periods.rows_by_quarter(period, np.zeros(5, dtype=bool))) == []
+
+
+def test_a_window_holds_its_quarters_up_to_the_end_and_never_a_missing_one() -> None:
+    labels = pd.Series(["2025Q3", "2026Q1", None, "2026Q2", "2025Q4"], dtype="category")
+    end = periods.to_ordinal("2026Q1")
+    assert periods.in_window(labels, end).tolist() == [True, True, False, False, True]
+    assert periods.in_window(labels, end, quarters=2).tolist() == [False, True, False, False, True]
+    text = labels.astype("string")  # not categorical: the same answer
+    assert periods.in_window(text, end, quarters=2).tolist() == [False, True, False, False, True]
