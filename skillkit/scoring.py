@@ -239,13 +239,6 @@ def _per_category(keys: pd.Series, values: pd.Series, missing: float) -> np.ndar
     return np.append(looked_up, missing)[keys.cat.codes.to_numpy()]  # code -1: missing
 
 
-def _text(keys: pd.Series) -> pd.Series:
-    """A categorical key column as text (missing stays missing), converting each category once."""
-    categories = pd.Index(keys.cat.categories).astype(str)
-    text = categories.take(keys.cat.codes.to_numpy(), allow_fill=True, fill_value=None)
-    return pd.Series(text, index=keys.index)
-
-
 def score(
     ratings: pd.DataFrame,
     kpis: pd.DataFrame,
@@ -257,7 +250,9 @@ def score(
     """One row per quarter × person × competency for everyone observed that quarter.
 
     With a `calibration`, `score` rests on the calibrated ratings and `score_raw` on the
-    ratings as given; without one they are equal.
+    ratings as given; without one they are equal. The keys (period, employee_id, competency,
+    role) stay categorical, categories sorted: every consumer groups and looks up on their
+    codes, where text keys were factorized again by each (7 million rows at 100,000 people).
     """
     if calibration is not None:
         ratings = ratings.assign(calibrated=calibration.adjust(ratings))
@@ -292,7 +287,6 @@ def score(
         )
     )
     table = table.take(rows)
-    table = table.assign(**{key: _text(table[key]) for key in [*CELL, "role"]})
     return table.reset_index(drop=True)
 
 

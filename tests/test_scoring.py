@@ -273,3 +273,27 @@ def test_each_quarter_scores_its_own_ratings_and_the_spread_pools_every_quarter(
     # 0.25 + 0.25, over one degree of freedom each quarter; two peers give se = sigma / sqrt(2).
     assert now["se"] == pytest.approx(math.sqrt((8.5 / 2) / 2))
     assert by_itself["se"] == pytest.approx(math.sqrt((0.5 / 1) / 2))
+
+
+def test_keys_come_out_categorical_sorted_with_every_framework_competency(
+    framework: Framework, rubric: Rubric
+) -> None:
+    # Consumers group and look up on the codes; sorted categories make the codes sort as the
+    # text does, and a quarter or person is a category only when it has rows.
+    rows = [
+        ("2026Q2", "E2", "M1", "manager", "communication", 3.0),
+        (PERIOD, "E1", "M1", "manager", "communication", 4.0),
+    ]
+    table = scoring.score(
+        ratings(*rows), NO_KPIS, roles("account-executive", "E1"), framework, rubric
+    )
+    for key in ("period", "employee_id", "competency", "role"):
+        assert isinstance(table[key].dtype, pd.CategoricalDtype), key
+        categories = list(table[key].cat.categories)
+        assert categories == sorted(categories), key
+    assert list(table["period"].cat.categories) == ["2026Q2", PERIOD]
+    assert list(table["employee_id"].cat.categories) == ["E1", "E2"]
+    assert set(framework.competency_ids) <= set(table["competency"].cat.categories)
+    # E2 has no role in 2026Q2: a missing code, not an empty text.
+    assert table.loc[table["employee_id"] == "E2", "role"].isna().all()
+    assert (table.loc[table["employee_id"] == "E1", "role"] == "account-executive").all()
