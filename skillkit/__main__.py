@@ -1,5 +1,5 @@
 """`python -m skillkit` runs the command line."""
 
-from skillkit.cli import main
+from skillkit.cli import run
 
-main()
+run()

@@ -331,6 +331,14 @@ def validate(
         echo_warnings(records.warnings, quiet=False)
 
 
+def run() -> None:
+    """The `skillkit` console script: the C heap set up for big arrays, then the command."""
+    from skillkit.heap import keep_freed_memory
+
+    keep_freed_memory()  # a no-op where it cannot apply: the command runs all the same
+    main()
+
+
 def _register() -> None:
     """Commands kept in modules of their own, one per workflow (click only at import)."""
     from skillkit import cli_exports, cli_forms, cli_self, cli_workspace
