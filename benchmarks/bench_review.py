@@ -294,6 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--_profile", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args._generate or args._measure or args._render:
+        # The children stand for the `skillkit` command, which sets the C heap up like this.
+        from skillkit.heap import keep_freed_memory
+
+        keep_freed_memory()
     if args._generate:
         people, quarters, seed, folder = args._generate
         print(json.dumps(generate(int(people), int(quarters), int(seed), Path(folder))))
