@@ -16,9 +16,9 @@ def keep_freed_memory() -> bool:
     By default glibc maps each block of 32 MiB or more fresh from the kernel, and unmaps it
     when it is freed. At 100,000 people most arrays are that big (7 million scores, 42 million
     ratings), so every new one pays a page fault and the zeroing of every page: on the
-    benchmark machine an elementwise product ran at 2 GB/s on fresh pages and at 9 GB/s on
-    reused ones. At 10,000 people most arrays stay under 32 MiB and are reused anyway, which
-    is why the cost grew faster than the data (README, Performance).
+    benchmark machine an elementwise product wrote 2–6 GB/s into fresh pages and 8–9 GB/s into
+    reused ones (`benchmarks/bench_heap.py`). This is why the review's cost grew faster than
+    its data: more of its arrays cross 32 MiB (README, Performance).
 
     The price: memory freed during the run stays with the process until it exits. That suits
     a command, so the `skillkit` command calls this; a notebook may, knowing it. Elsewhere than
