@@ -34,6 +34,7 @@ RULE_ORDER = {
     )
 }
 REASON_COLUMNS = ["employee_id", "rule", "competency", "kpi", "value", "required", "extra"]
+_REASON_TEXT = ("employee_id", "rule", "competency", "kpi", "extra")
 # One flag per readiness rule: a person is ready now when every one holds.
 RULE_FLAGS = (
     "gates_ok",
@@ -128,6 +129,9 @@ def assess(
     result = pd.concat(frames, ignore_index=True).reindex(columns=PEOPLE_COLUMNS)
     result = result.sort_values("employee_id")
     reason_table = pd.concat(reasons, ignore_index=True) if reasons else _rows(pd.Series(), "")
+    # One text type whichever kinds of reason turned up: an empty kind's columns, or a role's
+    # object arrays, would otherwise decide it (object in one review, str in the next).
+    reason_table = reason_table.astype(dict.fromkeys(_REASON_TEXT, "str"))
     plan_table = (
         pd.concat(plans, ignore_index=True) if plans else pd.DataFrame(columns=PLAN_COLUMNS)
     )

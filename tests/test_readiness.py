@@ -112,6 +112,26 @@ def test_the_keys_dtype_changes_nothing(
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 
+def test_reasons_hold_text_as_str_whichever_kinds_of_reason_turn_up(
+    framework: Framework, rubric: Rubric
+) -> None:
+    # Every kind failing, then none but the time in role: an empty kind must not turn a text
+    # column into object (it did for competency and extra, depending on the review).
+    many = scenario(
+        framework,
+        rubric,
+        peers_only=("commercial-acumen",),
+        latest={"motivation": 3.0, "negotiation": 2.0},
+        retention=80.0,
+    ).reasons
+    few = scenario(framework, rubric, role_start="2026-06-01").reasons
+    assert {"gate", "too_far_below", "evidence", "kpi"} <= set(many["rule"])
+    assert set(few["rule"]) == {"time_in_role"}
+    for reasons in (many, few):
+        for column in ("employee_id", "rule", "competency", "kpi", "extra"):
+            assert reasons[column].dtype == "str", column
+
+
 def test_someone_meeting_every_rule_for_two_quarters_is_ready_now(
     framework: Framework, rubric: Rubric
 ) -> None:

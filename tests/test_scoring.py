@@ -279,7 +279,7 @@ def test_keys_come_out_categorical_sorted_with_every_framework_competency(
     framework: Framework, rubric: Rubric
 ) -> None:
     # Consumers group and look up on the codes; sorted categories make the codes sort as the
-    # text does, and a quarter or person is a category only when it has rows.
+    # text does. Quarters and people are those the inputs name, competencies the framework's.
     rows = [
         ("2026Q2", "E2", "M1", "manager", "communication", 3.0),
         (PERIOD, "E1", "M1", "manager", "communication", 4.0),
