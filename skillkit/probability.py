@@ -29,7 +29,8 @@ from scipy import sparse
 
 from skillkit.framework import Framework
 from skillkit.keycodes import KeyCodes
-from skillkit.readiness import Readiness, sustain_window
+from skillkit.readiness import Readiness
+from skillkit.readiness_window import sustain_window
 from skillkit.rubric import ReadinessRule, Rubric
 
 if TYPE_CHECKING:

@@ -12,7 +12,14 @@ from skillkit import periods
 from skillkit.framework import Framework
 from skillkit.history import quarters_in_role
 from skillkit.plan import PLAN_COLUMNS, what_it_takes
-from skillkit.readiness_window import Cells, Keys, latest_cells, per_quarter, window_cells
+from skillkit.readiness_window import (
+    Cells,
+    Keys,
+    latest_cells,
+    per_quarter,
+    sustain_window,
+    window_cells,
+)
 from skillkit.rubric import ReadinessRule, Rubric
 
 BANDS = ("ready-now", "ready-1y", "ready-2y", "not-yet", "insufficient-evidence")
@@ -145,18 +152,6 @@ def assess(
             ["employee_id", "quarters_needed", "competency"], kind="stable"
         ).reset_index(drop=True),
     )
-
-
-def sustain_window(period: str, quarters: int, reviewed: tuple[str, ...] | None) -> list[str]:
-    """The reviewed quarter and the reviews before it, latest first."""
-    if reviewed is None:
-        return [periods.shift(period, -k) for k in range(quarters)]
-    earlier = sorted(
-        (p for p in reviewed if periods.to_ordinal(p) < periods.to_ordinal(period)),
-        key=periods.to_ordinal,
-        reverse=True,
-    )
-    return [period, *earlier[: quarters - 1]]
 
 
 def _rows(ids: pd.Series | np.ndarray, rule: str, **columns: Any) -> pd.DataFrame:

@@ -14,6 +14,18 @@ from skillkit.keycodes import KeyCodes
 from skillkit.rubric import ReadinessRule
 
 
+def sustain_window(period: str, quarters: int, reviewed: tuple[str, ...] | None) -> list[str]:
+    """The reviewed quarter and the reviews before it, latest first."""
+    if reviewed is None:
+        return [periods.shift(period, -k) for k in range(quarters)]
+    earlier = sorted(
+        (p for p in reviewed if periods.to_ordinal(p) < periods.to_ordinal(period)),
+        key=periods.to_ordinal,
+        reverse=True,
+    )
+    return [period, *earlier[: quarters - 1]]
+
+
 @dataclass(frozen=True)
 class Keys:
     """The scores' and KPIs' text keys as integer codes, found once for every target role."""

@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from skillkit.framework import Framework
-from skillkit.readiness_window import Keys, latest_cells, per_quarter, window_cells
+from skillkit.readiness_window import (
+    Keys,
+    latest_cells,
+    per_quarter,
+    sustain_window,
+    window_cells,
+)
 from skillkit.rubric import ReadinessRule
 
 ROLE = "account-director"
@@ -93,3 +99,12 @@ def test_the_latest_cells_are_one_row_per_person_and_competency(framework: Frame
     assert latest["employee_id"].tolist() == ["E1"] * n + ["E2"] * n
     assert latest["level"].notna().tolist() == [True] + [False] * (2 * n - 1)
     assert latest.loc[0, "score"] == 3.0
+
+
+def test_the_sustain_window_steps_back_by_reviews_not_by_calendar_quarters() -> None:
+    # A semi-annual cycle: "the quarter before" is the previous review, and reviews after the
+    # reviewed quarter never count. Without a list of reviews, calendar quarters stand in.
+    reviewed = ("2025Q4", "2025Q2", "2026Q2", "2026Q4")
+    assert sustain_window("2026Q2", 2, reviewed) == ["2026Q2", "2025Q4"]
+    assert sustain_window("2026Q2", 4, reviewed) == ["2026Q2", "2025Q4", "2025Q2"]
+    assert sustain_window("2026Q1", 3, None) == ["2026Q1", "2025Q4", "2025Q3"]
