@@ -72,9 +72,10 @@ def nine_box(assessment: Assessment) -> pd.DataFrame:
     roles = people.drop_duplicates("employee_id").set_index("employee_id")["role"].astype(str)
     roles = roles.reindex(ids)
 
-    now = assessment.scores[assessment.scores["period"].astype(str) == assessment.period]
+    # The keys are categorical: compared as codes, not as a text per score row.
+    now = assessment.scores[(assessment.scores["period"] == assessment.period).to_numpy()]
     levels = now.dropna(subset=["score"]).assign(employee_id=lambda t: t["employee_id"].astype(str))
-    placed = ids.isin(levels["employee_id"].unique())
+    placed = ids.isin(set(levels["employee_id"].unique()))
     levels = levels[["employee_id", "competency", "level"]]
 
     fit = _fit(levels, roles, framework)
@@ -197,16 +198,14 @@ def _kpi_attainment(assessment: Assessment) -> pd.Series:
     kpis = assessment.kpis
     if kpis.empty:
         return pd.Series(dtype="float64")
-    valued = kpis.dropna(subset=["value"])
-    levels = scoring.kpi_levels(valued, assessment.rubric)
-    levels = levels.assign(
-        employee_id=levels["employee_id"].astype(str),
-        _ordinal=periods.ordinals(levels["period"].astype(str)),
-    )
+    valued = kpis.loc[kpis["value"].notna().to_numpy()]
     # The kpis table already stops at the reviewed quarter: the last row is the latest value.
-    latest = levels.sort_values("_ordinal", kind="stable").groupby(["employee_id", "kpi"]).last()
-    attained = latest["kpi_level"] >= KPI_MET_LEVEL
-    return attained.groupby(level="employee_id").mean().astype("float64")
+    # Only those rows are levelled, one per person and KPI instead of one per quarter.
+    by_quarter = np.argsort(periods.ordinals(valued["period"]), kind="stable")
+    latest = valued.take(by_quarter).drop_duplicates(["employee_id", "kpi"], keep="last")
+    levels = scoring.kpi_levels(latest, assessment.rubric)
+    attained = (levels["kpi_level"] >= KPI_MET_LEVEL).groupby(levels["employee_id"].astype(str))
+    return attained.mean().astype("float64")
 
 
 def potential_values(column: pd.Series) -> pd.Series:
