@@ -41,7 +41,7 @@ def score_rows(
     """scores.csv rows of the reviewed quarter (or of every quarter) for the people selected."""
     table = scores_table(assessment)
     if not all_periods:
-        table = table[table["period"].astype(str) == assessment.period]
+        table = table[(table["period"] == assessment.period).to_numpy()]  # on the codes
     return _of_selected(table, assessment, employees, team)
 
 
@@ -61,7 +61,7 @@ def _of_selected(
 ) -> pd.DataFrame:
     chosen = selected_people(assessment, employees, team)
     if chosen is not None:
-        table = table[table["employee_id"].astype(str).isin(chosen)]
+        table = table[table["employee_id"].isin(chosen).to_numpy()]
     return table.reset_index(drop=True)
 
 

@@ -13,7 +13,7 @@ from skillkit import periods
 from skillkit.pipeline import Assessment
 from skillkit.reliability import self_vs_others
 from skillkit.report.privacy import OTHERS, source_groups
-from skillkit.report.values import optional_float
+from skillkit.report.values import optional_float_rows
 
 Row = Mapping[str, Any]
 
@@ -76,7 +76,7 @@ def person_inputs(assessment: Assessment, scores: pd.DataFrame) -> dict[str, Per
         parts[str(employee)]["low_agreement"] = tuple(competencies)
     _history(scores, shown, parts)
     _kpis(a.kpis, parts)
-    _sources(a.ratings[a.ratings["period"].astype(str) == period], a, parts)
+    _sources(a.ratings[(a.ratings["period"] == period).to_numpy()], a, parts)
     plan = a.readiness.plan.groupby("employee_id")["competency"].agg(frozenset)
     for employee, competencies in plan.items():
         parts[str(employee)]["plan"] = competencies
@@ -92,13 +92,12 @@ def _history(scores: pd.DataFrame, shown: list[str], parts: dict[str, dict[str, 
         aggfunc="first",
         dropna=False,
     ).reindex(columns=shown)
-    for (employee, competency), values in zip(wide.index, wide.to_numpy(), strict=True):
-        history = tuple(optional_float(v) for v in values)
+    for (employee, competency), history in zip(wide.index, optional_float_rows(wide), strict=True):
         parts[employee].setdefault("history", {})[competency] = history
     means = recent.groupby(["employee_id", "period"])["score"].mean().unstack("period")
     means = means.reindex(columns=shown)
-    for employee, values in zip(means.index, means.to_numpy(), strict=True):
-        parts[employee]["average"] = tuple(optional_float(v) for v in values)
+    for employee, average in zip(means.index, optional_float_rows(means), strict=True):
+        parts[employee]["average"] = average
 
 
 def _kpis(kpis: pd.DataFrame, parts: dict[str, dict[str, Any]]) -> None:
