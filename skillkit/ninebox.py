@@ -201,7 +201,7 @@ def _kpi_attainment(assessment: Assessment) -> pd.Series:
     valued = kpis.loc[kpis["value"].notna().to_numpy()]
     # The kpis table already stops at the reviewed quarter: the last row is the latest value.
     # Only those rows are levelled, one per person and KPI instead of one per quarter.
-    by_quarter = np.argsort(periods.ordinals(valued["period"]), kind="stable")
+    by_quarter = np.argsort(periods.ordinals(valued["period"]).to_numpy(), kind="stable")
     latest = valued.take(by_quarter).drop_duplicates(["employee_id", "kpi"], keep="last")
     levels = scoring.kpi_levels(latest, assessment.rubric)
     attained = (levels["kpi_level"] >= KPI_MET_LEVEL).groupby(levels["employee_id"].astype(str))

@@ -28,7 +28,7 @@ def sustain_window(period: str, quarters: int, reviewed: tuple[str, ...] | None)
 
 @dataclass(frozen=True)
 class Keys:
-    """The scores' and KPIs' text keys as integer codes, found once for every target role."""
+    """The scores' and KPIs' keys as integer codes, found once for every target role."""
 
     everyone: pd.Index  # the employee_id of everyone assessed
     score_person: np.ndarray  # per score row, its person's position in `everyone` (-1: none)
