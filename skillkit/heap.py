@@ -16,9 +16,9 @@ def keep_freed_memory() -> bool:
     By default glibc maps each block of 32 MiB or more fresh from the kernel, and unmaps it
     when it is freed. At 100,000 people most arrays are that big (7 million scores, 42 million
     ratings), so every new one pays a page fault and the zeroing of every page: on the
-    benchmark machine an elementwise product wrote 2–6 GB/s into fresh pages and 8–9 GB/s into
-    reused ones (`benchmarks/bench_heap.py`). This is why the review's cost grew faster than
-    its data: more of its arrays cross 32 MiB (README, Performance).
+    benchmark machine an elementwise product over 42 million values wrote 2–6 GB/s into fresh
+    pages and 8–9 GB/s into reused ones (`benchmarks/bench_heap.py`). This is why the review's
+    cost grew faster than its data: more of its arrays cross 32 MiB (README, Performance).
 
     The price: memory freed during the run stays with the process until it exits. That suits
     a command, so the `skillkit` command calls this; a notebook may, knowing it. Elsewhere than
@@ -28,10 +28,12 @@ def keep_freed_memory() -> bool:
         return False
     try:
         libc = ctypes.CDLL(None)
-        libc.gnu_get_libc_version  # noqa: B018 (glibc's own symbol: musl's mallopt is a stub)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    except OSError:
         return False
+    # glibc's own symbol: musl has a mallopt too, a stub that does nothing.
+    if not hasattr(libc, "gnu_get_libc_version") or not hasattr(libc, "mallopt"):
+        return False
+    mallopt = libc.mallopt
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
     # mallopt(3): M_MMAP_MAX 0 stops mapping big blocks; M_TRIM_THRESHOLD -1 stops trimming.

@@ -38,13 +38,13 @@ def point_in_time_rows(assessment: Assessment, horizon: int) -> pd.DataFrame:
     # Only the columns read: the whole table is 7 million rows at 100,000 people.
     columns = ["employee_id", "competency", "_ordinal", "score_raw"]
     scores = assessment.scores[columns].dropna(subset=["score_raw"])
-    people = pd.Index(sorted(scores["employee_id"].astype(str).unique()))
+    people = pd.Index(sorted(map(str, scores["employee_id"].unique())))
     end = periods.to_ordinal(assessment.period)
     ordinals = np.arange(int(scores["_ordinal"].min()) if len(scores) else end, end + 1)
     labels = [periods.from_ordinal(int(o)) for o in ordinals]
     levels = _cube(scores, "competency", "score_raw", people, ordinals, comps)
     kpis = kpi_levels(assessment.kpis, rubric)
-    kpis["_ordinal"] = periods.ordinals(kpis["period"].astype(str))
+    kpis["_ordinal"] = periods.ordinals(kpis["period"])
     kpi_cube = _cube(kpis, "kpi", "kpi_level", people, ordinals, kpi_ids)
     roles = roles_by_period(records.people, records.promotions, labels)
     roles["rung"] = roles["role"].map({r: float(i) for i, r in enumerate(framework.role_ids)})

@@ -164,7 +164,7 @@ def scores_text(assessment: Assessment, table: pd.DataFrame, lang: Lang, width: 
     Too narrow a terminal for the grid gets one line per competency instead.
     """
     words = LABELS[lang]
-    quarters = sorted(set(table["period"].astype(str)), key=periods.to_ordinal)
+    quarters = sorted(map(str, table["period"].unique()), key=periods.to_ordinal)
     span = f"{quarters[0]}–{quarters[-1]}" if len(quarters) > 1 else assessment.period
     people = table["employee_id"].astype(str).nunique()
     title = _title(words["scores_title"].format(period=span, n=people), width)
@@ -172,7 +172,7 @@ def scores_text(assessment: Assessment, table: pd.DataFrame, lang: Lang, width: 
         return f"{title}\n{words['nobody']}"
     named = assessment.people.set_index(assessment.people["employee_id"].astype(str))["name"]
     ordered = table.assign(
-        _ordinal=periods.ordinals(table["period"].astype(str)).to_numpy(),
+        _ordinal=periods.ordinals(table["period"]).to_numpy(),
         _name=table["employee_id"].astype(str).map(named).fillna("").astype(str),
     ).sort_values(["_ordinal", "employee_id"], kind="stable")
     grid = _grid(assessment, ordered, lang, width, several=len(quarters) > 1)

@@ -105,7 +105,7 @@ def _kpis(kpis: pd.DataFrame, parts: dict[str, dict[str, Any]]) -> None:
     if kpis.empty:
         return
     known = kpis.dropna(subset=["value"])
-    known = known.assign(ordinal=periods.ordinals(known["period"].astype(str)))
+    known = known.assign(ordinal=periods.ordinals(known["period"]))
     last = known.sort_values("ordinal").groupby(["employee_id", "kpi"]).last()
     for (employee, kpi), value, quarter in zip(
         last.index, last["value"], last["period"], strict=True
